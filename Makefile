@@ -1,0 +1,56 @@
+# The course's two commands: `make lab` and `make test`. Everything else is a helper they share.
+# Nothing here relies on anything installed by hand: a fresh machine with Python 3.11 and make suffices.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.course-installed
+REPORTS := reports
+
+# Quiet TensorFlow at the source (its C++ logs bypass Python and would break strict nbval),
+# and keep terminal-size variables from reshaping model.summary() tables.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export TF_ENABLE_ONEDNN_OPTS := 0
+export PYTHONHASHSEED := 0
+unexport COLUMNS
+unexport LINES
+unexport NO_COLOR
+
+PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: setup lab test test-notebooks notebooks clean help
+
+help:
+	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
+	@echo "make test   - set up (first time only) and run every test: unit, doctests, notebooks"
+	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the package definition changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/
+
+test: setup
+	@mkdir -p $(REPORTS)
+	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml tests course_utils notebooks
+	$(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml
+
+test-notebooks: setup
+	@mkdir -p $(REPORTS)
+	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks
+	$(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml
+
+notebooks: setup
+	$(BIN)/python -m course_utils.nbrun notebooks
+
+clean:
+	rm -rf $(REPORTS) .pytest_cache

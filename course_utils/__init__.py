@@ -1,0 +1,47 @@
+"""course_utils: the code behind the RNN course's notebooks, tests and graders.
+
+Importing this package does nothing but define names: it does not import
+TensorFlow, seed anything or touch matplotlib. Submodules are loaded the
+first time one of their names is used, so ``import course_utils`` is instant.
+
+Start every notebook with::
+
+    from course_utils import setup_notebook
+    setup_notebook(seed=42)
+
+Where to find each idea:
+
+* ``course_utils.params``     - parameter-count formulas (pure Python, no Keras)
+* ``course_utils.explain``    - ``explain_params(model)``: formula vs Keras, layer by layer
+* ``course_utils.summaries``  - ``summary_rows`` / ``assert_summary`` against the lectures' tables
+* ``course_utils.numpy_rnn``  - the recurrent loop in plain NumPy
+* ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
+* ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it (loaded lazily, PEP 562)
+_EXPORTS = {
+    "setup_notebook": "session",
+    "explain_params": "explain",
+    "summary_rows": "summaries",
+    "assert_summary": "summaries",
+    "lecture_summary": "summaries",
+    "lecture_summary_names": "summaries",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        module = import_module(f"{__name__}.{_EXPORTS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -1,0 +1,166 @@
+"""Parameter counts from a layer's configuration, without calling Keras.
+
+Symbols (the lectures' own where they have one):
+
+* ``d`` - features per time step entering the layer (seed 000's ``n_features``)
+* ``u`` - units of a recurrent or dense layer (the size of ``h_t``)
+* ``V`` - vocabulary size of an embedding, ``m`` - embedding dimension
+* ``k`` - kernel size of a 1-D convolution, ``c`` - its input channels, ``f`` - its filters
+
+A recurrent layer's count never depends on the sequence length ``T``: the same
+weights are used at every step (that is what "recurrent" means). Each function
+validates its arguments and raises ``ValueError`` with a hint when they are wrong.
+
+>>> simple_rnn_params(2, 3) + dense_params(3, 1)   # seed 000: SimpleRNN(3) on (200, 2) + Dense(1)
+22
+>>> lstm_params(2, 16) + dense_params(16, 1)       # seed 000: LSTM(16) + Dense(1)
+1233
+"""
+
+from course_utils._validation import boolean, positive_int
+
+# The formula of each function in the lectures' symbols; ``explain_params`` prints these.
+FORMULAS = {
+    "dense": "d·u + u",
+    "dense_no_bias": "d·u",
+    "embedding": "V·m",
+    "simple_rnn": "u·(d + u) + u",
+    "simple_rnn_no_bias": "u·(d + u)",
+    "lstm": "4·[u·(d + u) + u]",
+    "lstm_no_bias": "4·u·(d + u)",
+    "gru": "3·u·(d + u + 2)",
+    "gru_reset_before": "3·u·(d + u + 1)",
+    "gru_no_bias": "3·u·(d + u)",
+    "conv1d": "k·c·f + f",
+    "conv1d_no_bias": "k·c·f",
+    "bidirectional": "2 × (inner layer)",
+    "time_distributed": "(inner layer), shared over time",
+}
+
+_UNITS_HINT = "Pass the layer's number of units, e.g. 32."
+_DIM_HINT = "Pass the number of features per time step (the last axis of the input)."
+
+
+def dense_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``d·u + u``: one weight per (input, unit) pair plus one bias per unit.
+
+    >>> dense_params(3, 1)
+    4
+    >>> dense_params(16, 1, use_bias=False)
+    16
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    return d * u + (u if boolean(use_bias, "use_bias") else 0)
+
+
+def embedding_params(input_dim: int, output_dim: int) -> int:
+    """``V·m``: one ``m``-dimensional vector per vocabulary entry, no bias.
+
+    Keras names the vocabulary size ``input_dim`` and the vector size ``output_dim``.
+
+    >>> embedding_params(200, 32)   # seed 000: Embedding(200, 32)
+    6400
+    """
+    vocab = positive_int(input_dim, "input_dim", "Pass the vocabulary size V.")
+    m = positive_int(output_dim, "output_dim", "Pass the embedding dimension m.")
+    return vocab * m
+
+
+def simple_rnn_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``u·(d + u) + u``: ``W_x`` is (d, u), ``W_h`` is (u, u), ``b`` has u entries.
+
+    ``h_t = φ(x_t W_x + h_{t-1} W_h + b)``: Keras stores ``W_x`` as ``kernel``,
+    ``W_h`` as ``recurrent_kernel`` and ``b`` as ``bias``.
+
+    >>> simple_rnn_params(2, 3)     # seed 000: 3·(2 + 3) + 3
+    18
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    return u * (d + u) + (u if boolean(use_bias, "use_bias") else 0)
+
+
+def lstm_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``4·[u·(d + u) + u]``: four SimpleRNN-sized blocks, one per gate.
+
+    The input gate i, forget gate f, candidate g (the lecture's g, Keras' c)
+    and output gate o each have their own ``W_x`` (d, u), ``W_h`` (u, u) and ``b`` (u).
+    Keras fuses them side by side: kernel (d, 4u), recurrent_kernel (u, 4u), bias (4u),
+    in the order i, f, c, o. Hence seed 003's "4× the parameters of a simple RNN".
+
+    >>> lstm_params(2, 16)          # seed 000: 4·[16·(2 + 16) + 16]
+    1216
+    >>> lstm_params(32, 32)         # seed 000, after Embedding(200, 32)
+    8320
+    >>> lstm_params(5, 7) == 4 * simple_rnn_params(5, 7)
+    True
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    return 4 * (u * (d + u) + (u if boolean(use_bias, "use_bias") else 0))
+
+
+def gru_params(input_dim: int, units: int, use_bias: bool = True, reset_after: bool = True) -> int:
+    """``3·u·(d + u + 2)`` by default; ``3·u·(d + u + 1)`` with ``reset_after=False``.
+
+    Three blocks (update gate z, reset gate r, candidate h̃), fused in Keras as
+    kernel (d, 3u) and recurrent_kernel (u, 3u) in the order z, r, h. The bias is
+    where the two forms differ:
+
+    * ``reset_after=True`` (Keras' default, the cuDNN form) applies r *after* the
+      recurrent product: ``h̃ = tanh(x W_h + b_x + r ⊙ (h W_hh + b_h))``. Because r
+      multiplies ``b_h``, it cannot be folded into ``b_x``: Keras keeps two bias
+      rows, bias shape (2, 3u), so 6u biases and ``3u(d+u) + 6u = 3u(d+u+2)``.
+    * ``reset_after=False`` (the original Cho et al. 2014 form, and seed 000's and
+      seed 003's equations) applies r *before*: ``tanh(x W_h + (r ⊙ h) W_hh + b)``,
+      one bias of 3u, so ``3u(d+u+1)``.
+
+    >>> gru_params(2, 3)                       # 3·3·(2 + 3 + 2)
+    63
+    >>> gru_params(2, 3, reset_after=False)    # 3·3·(2 + 3 + 1)
+    54
+    >>> gru_params(2, 3, use_bias=False)       # no bias at all: the modes agree
+    45
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    bias_rows = (2 if boolean(reset_after, "reset_after") else 1) if boolean(use_bias, "use_bias") else 0
+    return 3 * u * (d + u + bias_rows)
+
+
+def conv1d_params(input_channels: int, filters: int, kernel_size: int, use_bias: bool = True) -> int:
+    """``k·c·f + f``: each of the ``f`` filters spans ``k`` steps of all ``c`` channels.
+
+    >>> conv1d_params(input_channels=2, filters=16, kernel_size=5)
+    176
+    """
+    c = positive_int(input_channels, "input_channels", "Pass the channels of the input (its last axis).")
+    f = positive_int(filters, "filters", "Pass the number of filters, e.g. 32.")
+    k = positive_int(kernel_size, "kernel_size", "Pass the kernel size in time steps, e.g. 5.")
+    return k * c * f + (f if boolean(use_bias, "use_bias") else 0)
+
+
+def bidirectional_params(inner_params: int) -> int:
+    """``2 × inner``: a forward and a backward copy of the wrapped layer, not shared.
+
+    The merge mode (concat, sum, ...) changes the output shape, never the count.
+
+    >>> bidirectional_params(lstm_params(32, 32))   # seed 000: Bidirectional(LSTM(32))
+    16640
+    """
+    return 2 * positive_int(inner_params, "inner_params", "Pass the wrapped layer's parameter count.")
+
+
+def time_distributed_params(inner_params: int) -> int:
+    """``inner``: TimeDistributed applies one layer at every step with the same weights.
+
+    >>> time_distributed_params(dense_params(8, 4))
+    36
+    """
+    if isinstance(inner_params, bool) or not isinstance(inner_params, int) or inner_params < 0:
+        raise ValueError(
+            f"inner_params must be a non-negative integer, got {inner_params!r}. "
+            "Pass the wrapped layer's parameter count."
+        )
+    return inner_params
