@@ -33,6 +33,8 @@ FORMULAS = {
     "gru_no_bias": "3·u·(d + u)",
     "conv1d": "k·c·f + f",
     "conv1d_no_bias": "k·c·f",
+    "layer_norm": "2·d",
+    "layer_norm_scale_only": "d",
     "bidirectional": "2 × (inner layer)",
     "time_distributed": "(inner layer), shared over time",
 }
@@ -139,6 +141,16 @@ def conv1d_params(input_channels: int, filters: int, kernel_size: int, use_bias:
     f = positive_int(filters, "filters", "Pass the number of filters, e.g. 32.")
     k = positive_int(kernel_size, "kernel_size", "Pass the kernel size in time steps, e.g. 5.")
     return k * c * f + (f if boolean(use_bias, "use_bias") else 0)
+
+
+def layer_normalization_params(input_dim: int, center: bool = True, scale: bool = True) -> int:
+    """``2·d``: a gain γ and a shift β per feature (``scale`` and ``center`` switch each off).
+
+    >>> layer_normalization_params(16)
+    32
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    return d * (int(boolean(center, "center")) + int(boolean(scale, "scale")))
 
 
 def bidirectional_params(inner_params: int) -> int:

@@ -1,0 +1,36 @@
+"""Plain-text and HTML rendering of small tables (for notebook display and error messages)."""
+
+from html import escape
+
+
+def render_text(headers, rows, right=()):
+    """Render ``rows`` (sequences of str) under ``headers`` as an aligned text table.
+
+    Columns whose index is in ``right`` are right-aligned (numbers).
+
+    >>> print(render_text(["layer", "params"], [["Dense", "4"], ["SimpleRNN", "18"]], right={1}))
+    layer      params
+    ---------  ------
+    Dense           4
+    SimpleRNN      18
+    """
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        parts = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule] + [line(row) for row in cells[1:]])
+
+
+def render_html(headers, rows, right=()):
+    """Render the same table as HTML (what JupyterLab shows)."""
+    style = ' style="text-align:right"'
+    head = "".join(f"<th{style if i in right else ''}>{escape(str(h))}</th>" for i, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f"<td{style if i in right else ''}>{escape(str(c))}</td>" for i, c in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -1,0 +1,191 @@
+"""``explain_params(model)``: every layer's parameter count from its formula, next to Keras' own.
+
+The formulas live in :mod:`course_utils.params`; this module reads each layer's
+configuration and input shape, picks the formula, and puts the two numbers side by
+side so that a disagreement is impossible to miss.
+"""
+
+from dataclasses import dataclass
+
+from course_utils import params as P
+from course_utils._keras import keras
+from course_utils._table import render_html, render_text
+
+_UNBUILT = (
+    "the model is not built, so its layers have no weights yet (Keras 3 shows '0 (unbuilt)' in "
+    "summary()). Start the model with keras.Input(shape=...) - e.g. "
+    "keras.Sequential([keras.Input(shape=(200, 2)), ...]) - or call model.build((None, T, d)) first."
+)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parameter count as the lecture writes it: symbols, their values, the result."""
+
+    text: str
+    value: int
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """One layer: its formula's count next to Keras' ``count_params()``."""
+
+    name: str
+    layer_class: str
+    formula: str
+    formula_params: int
+    keras_params: int
+
+    @property
+    def agrees(self) -> bool:
+        return self.formula_params == self.keras_params
+
+
+class ParamTable(list):
+    """The rows of :func:`explain_params`; shows as a table in a notebook."""
+
+    headers = ("layer", "class", "formula", "by formula", "Keras", "agree")
+
+    @property
+    def formula_total(self) -> int:
+        return sum(row.formula_params for row in self)
+
+    @property
+    def keras_total(self) -> int:
+        return sum(row.keras_params for row in self)
+
+    @property
+    def all_agree(self) -> bool:
+        return all(row.agrees for row in self)
+
+    def _cells(self):
+        rows = [
+            [r.name, r.layer_class, r.formula, f"{r.formula_params:,}", f"{r.keras_params:,}", "yes" if r.agrees else "NO"]
+            for r in self
+        ]
+        total_ok = "yes" if self.formula_total == self.keras_total else "NO"
+        rows.append(["total", "", "", f"{self.formula_total:,}", f"{self.keras_total:,}", total_ok])
+        return rows
+
+    def __str__(self):
+        return render_text(self.headers, self._cells(), right={3, 4})
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return render_html(self.headers, self._cells(), right={3, 4})
+
+    def assert_agree(self):
+        """Raise ``AssertionError`` naming every layer whose formula and Keras disagree."""
+        bad = [r for r in self if not r.agrees]
+        if bad:
+            lines = [f"{r.name} ({r.layer_class}): formula {r.formula_params:,} != Keras {r.keras_params:,}" for r in bad]
+            raise AssertionError("parameter formulas disagree with Keras:\n" + "\n".join(lines))
+        return self
+
+
+def explain_params(model) -> ParamTable:
+    """One row per layer of a built model: name, class, formula, its value, Keras' count, agreement.
+
+    Handles Sequential and functional models, nested models, ``Bidirectional``,
+    ``TimeDistributed`` and ``keras.layers.RNN`` around Keras' cells or the course's
+    own (any cell with a ``parameter_formula(input_dim)`` method). Layers without
+    weights (Dropout, RepeatVector, pooling, ...) show ``0``.
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"explain_params expects a Keras model, got {type(model).__name__}. "
+            "Wrap single layers in keras.Sequential([keras.Input(shape=...), layer])."
+        )
+    if not model.built:
+        raise ValueError(f"explain_params: {_UNBUILT}")
+    table = ParamTable()
+    _explain_into(model, table, prefix="")
+    return table
+
+
+def _explain_into(model, table, prefix):
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            _explain_into(layer, table, prefix=f"{prefix}{layer.name}/")
+            continue
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        formula = layer_formula(layer, _input_shape(layer))
+        table.append(ParamRow(prefix + layer.name, type(layer).__name__, formula.text, formula.value, layer.count_params()))
+
+
+def _input_shape(layer):
+    try:
+        shape = layer.input.shape
+    except (AttributeError, ValueError):
+        shapes = getattr(layer, "_build_shapes_dict", None) or {}
+        if not shapes:
+            raise ValueError(f"explain_params: layer {layer.name!r}: {_UNBUILT}") from None
+        shape = next(iter(shapes.values()))
+    return tuple(shape)
+
+
+def _bind(text, **values):
+    return f"{text}  [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
+
+
+def layer_formula(layer, input_shape) -> Formula:
+    """The formula (text and value) for one layer that receives ``input_shape``."""
+    L = keras.layers
+    d = input_shape[-1] if input_shape else None
+    if isinstance(layer, L.Bidirectional):
+        forward = layer_formula(layer.forward_layer, input_shape)
+        backward = layer_formula(layer.backward_layer, input_shape)
+        if forward.text == backward.text:
+            return Formula(f"2 × {forward.text}", P.bidirectional_params(forward.value))
+        return Formula(f"({forward.text}) + ({backward.text})", forward.value + backward.value)
+    if isinstance(layer, L.TimeDistributed):
+        inner = layer_formula(layer.layer, (input_shape[0], *input_shape[2:]))
+        return Formula(f"{inner.text}, shared over time", P.time_distributed_params(inner.value))
+    if isinstance(layer, L.RNN):  # SimpleRNN, LSTM, GRU are RNN(cell) too
+        return _cell_formula(layer.cell, d)
+    if isinstance(layer, L.Dense):
+        key = "dense" if layer.use_bias else "dense_no_bias"
+        return Formula(_bind(P.FORMULAS[key], d=d, u=layer.units), P.dense_params(d, layer.units, layer.use_bias))
+    if isinstance(layer, L.Embedding):
+        return Formula(
+            _bind(P.FORMULAS["embedding"], V=layer.input_dim, m=layer.output_dim),
+            P.embedding_params(layer.input_dim, layer.output_dim),
+        )
+    if isinstance(layer, L.Conv1D):
+        key = "conv1d" if layer.use_bias else "conv1d_no_bias"
+        k, f = layer.kernel_size[0], layer.filters
+        return Formula(_bind(P.FORMULAS[key], k=k, c=d, f=f), P.conv1d_params(d, f, k, layer.use_bias))
+    if isinstance(layer, L.LayerNormalization):
+        key = "layer_norm" if (layer.center and layer.scale) else "layer_norm_scale_only"
+        return Formula(_bind(P.FORMULAS[key], d=d), P.layer_normalization_params(d, layer.center, layer.scale))
+    if not layer.weights:
+        return Formula("0 (no weights)", 0)
+    raise ValueError(
+        f"explain_params has no formula for layer {layer.name!r} of class {type(layer).__name__}. "
+        "Known: Dense, Embedding, SimpleRNN, LSTM, GRU, RNN(cell), Conv1D, LayerNormalization, "
+        "Bidirectional, TimeDistributed and weightless layers; add a function to course_utils.params."
+    )
+
+
+def _cell_formula(cell, d):
+    if hasattr(cell, "parameter_formula"):  # the course's own cells describe themselves
+        text, value = cell.parameter_formula(d)
+        return Formula(text, value)
+    C = keras.layers
+    suffix = "" if getattr(cell, "use_bias", True) else "_no_bias"
+    if isinstance(cell, C.SimpleRNNCell):
+        value = P.simple_rnn_params(d, cell.units, cell.use_bias)
+        return Formula(_bind(P.FORMULAS["simple_rnn" + suffix], d=d, u=cell.units), value)
+    if isinstance(cell, C.LSTMCell):
+        value = P.lstm_params(d, cell.units, cell.use_bias)
+        return Formula(_bind(P.FORMULAS["lstm" + suffix], d=d, u=cell.units), value)
+    if isinstance(cell, C.GRUCell):
+        key = "gru_no_bias" if not cell.use_bias else ("gru" if cell.reset_after else "gru_reset_before")
+        value = P.gru_params(d, cell.units, cell.use_bias, cell.reset_after)
+        return Formula(_bind(P.FORMULAS[key], d=d, u=cell.units), value)
+    raise ValueError(
+        f"explain_params has no formula for the cell {type(cell).__name__}. Give the cell a method "
+        "parameter_formula(input_dim) -> (text, count), as course_utils.cells do."
+    )

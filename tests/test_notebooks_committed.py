@@ -1,0 +1,49 @@
+"""Notebooks are committed executed, top to bottom, clean: otherwise strict nbval compares nothing."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found under notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_executed_in_order_without_errors(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    counts = [c.execution_count for c in code]
+    assert None not in counts, f"{path.name}: cells without execution count {[i for i, n in enumerate(counts) if n is None]}; run `make notebooks`"
+    assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom in a fresh kernel ({counts}); run `make notebooks`"
+    for cell in code:
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{path.name}: a cell stored an error: {output.get('evalue')}"
+            assert not (output.output_type == "stream" and output.name == "stderr"), (
+                f"{path.name}: stored stderr (TensorFlow logs or warnings) would break strict nbval:\n{output.text[:300]}"
+            )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_starts_with_setup_and_markdown_precedes_code(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "title cell first"
+    first_code = next(c for c in nb.cells if c.cell_type == "code")
+    assert "setup_notebook(" in first_code.source, "the first code cell must call setup_notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_imports_only_from_course_utils_and_libraries(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            words = line.strip().split()
+            if words[:1] in (["import"], ["from"]) and len(words) > 1:
+                root = words[1].split(".")[0]
+                assert root not in {"tests", "conftest"}, f"{path.name} imports test code: {line}"

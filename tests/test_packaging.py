@@ -1,0 +1,59 @@
+"""The project's set-up files agree with each other and keep the promises of the README."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _normalise(requirement):
+    return re.sub(r"\s+", "", requirement).lower()
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = pyproject()["project"]
+    declared = {_normalise(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    listed = {_normalise(r) for r in pip_section if not r.startswith("--editable")}
+    assert listed == declared, (
+        f"only in environment.yml: {sorted(listed - declared)}; only in pyproject.toml: {sorted(declared - listed)}"
+    )
+    assert "--editable ." in pip_section  # conda users get course_utils installed too
+
+
+def test_python_version_agrees():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert "python=3.11" in env["dependencies"]
+    assert pyproject()["project"]["requires-python"] == ">=3.11"
+
+
+def test_no_setup_py_and_ci_only_calls_make_test():
+    assert not (ROOT / "setup.py").exists()
+    commands = [line for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.startswith("#") and not line.startswith(("set ", "cd "))]
+    assert commands == ["make test"]
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```")[1]
+    assert "make lab" in first_block and "make test" in first_block
+
+
+def test_importing_course_utils_does_nothing_heavy():
+    """`import course_utils` must not import TensorFlow, Keras or matplotlib (lazy exports)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, course_utils; heavy = [m for m in ('tensorflow', 'keras', 'matplotlib', 'jax') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
