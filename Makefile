@@ -37,17 +37,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 
 lab: setup
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Unit tests, doctests and strict nbval in one run (2 workers; --dist loadfile keeps each
+# notebook on one worker). The timing table is printed even when a test fails.
 test: setup
 	@mkdir -p $(REPORTS)
-	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml tests course_utils notebooks
-	$(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml
+	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml tests course_utils notebooks; status=$$?; \
+	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
 
 test-notebooks: setup
 	@mkdir -p $(REPORTS)
-	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks
-	$(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml
+	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
+	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
 
 notebooks: setup
 	$(BIN)/python -m course_utils.nbrun notebooks
