@@ -15,6 +15,7 @@ Where to find each idea:
 * ``course_utils.explain``    - ``explain_params(model)``: formula vs Keras, layer by layer
 * ``course_utils.summaries``  - ``summary_rows`` / ``assert_summary`` against the lectures' tables
 * ``course_utils.numpy_rnn``  - the recurrent loop in plain NumPy
+* ``course_utils.datasets``   - real datasets (fetched once, verified) and seeded synthetic tasks
 * ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
 * ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
 """
