@@ -106,11 +106,11 @@ def test_layer_trains_and_gradients_are_finite():
     inputs = keras.Input(shape=(T, 4))
     model = keras.Model(inputs, layer(keras.layers.Dense(k)(inputs)), name="tiny_crf")
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss=layer.loss)
-    before = ops.convert_to_numpy(layer.transitions.value).copy()
+    before = layer.transitions.numpy().copy()
     history = model.fit(x, y, epochs=15, batch_size=32, verbose=0)
     losses = history.history["loss"]
     assert np.all(np.isfinite(losses)) and losses[-1] < 0.7 * losses[0]
-    assert not np.allclose(before, ops.convert_to_numpy(layer.transitions.value))
+    assert not np.allclose(before, layer.transitions.numpy())
     decoded = layer.decode(model.predict(x, verbose=0), mask=y != -1)
     assert np.all(decoded[:, -2:] == -1)
     assert (decoded[:, :-2] == y[:, :-2]).mean() > 0.8
