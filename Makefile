@@ -19,13 +19,15 @@ unexport NO_COLOR
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data lab test test-notebooks notebooks clean help
+.PHONY: setup data lab test test-notebooks test-browser site notebooks clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
 	@echo "make test   - set up (first time only) and run every test: unit, doctests, notebooks"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
+	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
+	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,13 +51,31 @@ lab: setup data
 # notebook on one worker). The timing table is printed even when a test fails.
 test: setup data
 	@mkdir -p $(REPORTS)
-	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml tests course_utils notebooks; status=$$?; \
+	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml --ignore=tests/browser tests course_utils notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
 
-test-notebooks: setup data
+test-# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
+# Skipped, with a message saying how to enable it, where Chromium is not installed.
+test-browser: setup data
+	@mkdir -p $(REPORTS)
+	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
+
+site: setup
+	$(BIN)/python -m course_utils.site notebooks site
+
+notebooks: setup data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
+
+# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
+# Skipped, with a message saying how to enable it, where Chromium is not installed.
+test-browser: setup data
+	@mkdir -p $(REPORTS)
+	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
+
+site: setup
+	$(BIN)/python -m course_utils.site notebooks site
 
 notebooks: setup data
 	$(BIN)/python -m course_utils.nbrun notebooks
