@@ -183,10 +183,14 @@ def test_rendered_site_pages_load_with_images(browser, tmp_path):
     assert links.count() == len(pages)
     hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
     assert hrefs == sorted(hrefs), "the index must follow the lecture order"
+    import nbformat
+
     for href in hrefs:
+        notebook = nbformat.read(ROOT / "notebooks" / Path(href).with_suffix(".ipynb"), as_version=4)
+        stored = sum("image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
         page.goto((tmp_path / "site" / href).as_uri())
-        images = page.locator("img")
-        assert images.count() >= 1, f"{href}: no images"
+        assert page.title(), f"{href}: the page did not load"
+        assert page.locator("img").count() >= stored, f"{href}: fewer images than the notebook's {stored} plots"
         broken = page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
         assert broken == 0, f"{href}: {broken} images did not load"
     page.screenshot(path=str(ARTIFACTS / "site_last_page.png"))
