@@ -1,0 +1,185 @@
+"""LSTM and GRU steps, forward and backward, in NumPy (float64), in Keras' fused layout.
+
+Each ``*_step_forward`` computes one time step and returns a cache; the matching
+``*_step_backward`` takes ∂J/∂(outputs of the step) and returns ∂J/∂(inputs of the step),
+adding the weight gradients of that step into ``grads``. :func:`rnn_bptt` chains them
+over time with seed 001's softmax read-out and averaged cross-entropy, for any of the
+three cells, so :func:`course_utils.gradcheck.gradient_check` can check each.
+
+LSTM (Keras gate order i, f, g, o; σ = sigmoid)::
+
+    [a_i | a_f | a_g | a_o] = x_t W_x + h_{t-1} W_h + b
+    i, f, g, o = σ(a_i), σ(a_f), tanh(a_g), σ(a_o)
+    c_t = f ⊙ c_{t-1} + i ⊙ g          h_t = o ⊙ tanh(c_t)
+
+GRU (Keras block order z, r, h; Keras' z keeps the OLD state)::
+
+    z = σ(x_t W_xz + h_{t-1} W_hz + b_z)     r = σ(x_t W_xr + h_{t-1} W_hr + b_r)
+    h̃ = tanh(x_t W_xh + b_xh + r ⊙ (h_{t-1} W_hh + b_hh))     reset_after=True (Keras default)
+    h̃ = tanh(x_t W_xh + (r ⊙ h_{t-1}) W_hh + b_h)             reset_after=False (the lectures)
+    h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃
+"""
+
+import numpy as np
+
+from course_utils.numpy_rnn import (
+    BPTTResult,
+    check_lm_inputs,
+    readout_backward,
+    readout_forward,
+    simple_rnn_bptt,
+    simple_rnn_loss,
+)
+
+
+def sigmoid(a):
+    """The logistic function σ(a) = 1 / (1 + e^−a), without overflow for large |a|."""
+    return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+# ---- LSTM ------------------------------------------------------------------------------------
+
+
+def lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b):
+    """One LSTM step: returns ``h_t, c_t, cache``."""
+    a = x_t @ W_x + h_prev @ W_h + b  # [a_i | a_f | a_g | a_o], (N, 4u)
+    a_i, a_f, a_g, a_o = np.split(a, 4, axis=-1)
+    i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)  # gates and candidate
+    c = f * c_prev + i * g  # c_t = f ⊙ c_{t-1} + i ⊙ g
+    tc = np.tanh(c)
+    h = o * tc  # h_t = o ⊙ tanh(c_t)
+    return h, c, (x_t, h_prev, c_prev, i, f, g, o, tc)
+
+
+def lstm_step_backward(dh, dc_next, cache, W_h, grads):
+    """From ∂J/∂h_t and ∂J/∂c_t (through c_{t+1}) to ∂J/∂h_{t-1}, ∂J/∂c_{t-1}; adds into ``grads``."""
+    x_t, h_prev, c_prev, i, f, g, o, tc = cache
+    do = dh * tc  # ∂J/∂o = ∂J/∂h_t ⊙ tanh(c_t)
+    dc = dh * o * (1.0 - tc**2) + dc_next  # ∂J/∂c_t: through h_t and through c_{t+1}
+    di, df, dg = dc * g, dc * c_prev, dc * i  # ∂J/∂i, ∂J/∂f, ∂J/∂g from c_t = f ⊙ c_{t-1} + i ⊙ g
+    da = np.concatenate(  # back through σ' = σ(1 − σ) and tanh' = 1 − tanh²
+        [di * i * (1 - i), df * f * (1 - f), dg * (1 - g**2), do * o * (1 - o)], axis=-1
+    )
+    grads["W_x"] += x_t.T @ da  # ∂J/∂W_x|_(t) = x_tᵀ ∂J/∂a_t
+    grads["W_h"] += h_prev.T @ da  # ∂J/∂W_h|_(t) = h_{t-1}ᵀ ∂J/∂a_t
+    grads["b"] += da.sum(axis=0)  # ∂J/∂b|_(t) = ∂J/∂a_t
+    return da @ W_h.T, dc * f  # ∂J/∂h_{t-1}, ∂J/∂c_{t-1} = ∂J/∂c_t ⊙ f
+
+
+# ---- GRU -------------------------------------------------------------------------------------
+
+
+def gru_step_forward(x_t, h_prev, W_x, W_h, b, reset_after=True):
+    """One GRU step (Keras' convention): returns ``h_t, cache``."""
+    u = h_prev.shape[-1]
+    ax = x_t @ W_x + (b[0] if reset_after else b)  # input products [z | r | h] (+ input bias)
+    if reset_after:
+        ah = h_prev @ W_h + b[1]  # recurrent products [z | r | h] (+ recurrent bias)
+    else:
+        ah = np.concatenate([h_prev @ W_h[:, : 2 * u], np.zeros_like(h_prev)], axis=-1)  # h block waits for r
+    z = sigmoid(ax[:, :u] + ah[:, :u])  # update gate
+    r = sigmoid(ax[:, u : 2 * u] + ah[:, u : 2 * u])  # reset gate
+    if reset_after:
+        hh = np.tanh(ax[:, 2 * u :] + r * ah[:, 2 * u :])  # h̃ = tanh(x W_xh + b_xh + r ⊙ (h W_hh + b_hh))
+    else:
+        hh = np.tanh(ax[:, 2 * u :] + (r * h_prev) @ W_h[:, 2 * u :])  # h̃ = tanh(x W_xh + (r ⊙ h) W_hh + b_h)
+    h = z * h_prev + (1.0 - z) * hh  # h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃
+    return h, (x_t, h_prev, z, r, hh, ah, reset_after)
+
+
+def gru_step_backward(dh, cache, W_h, grads):
+    """From ∂J/∂h_t (total) to ∂J/∂h_{t-1}; adds this step's weight gradients into ``grads``."""
+    x_t, h_prev, z, r, hh, ah, reset_after = cache
+    u = h_prev.shape[-1]
+    dz = dh * (h_prev - hh)  # ∂J/∂z from h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃
+    dh_prev = dh * z  # the direct path h_{t-1} → h_t
+    da_h = dh * (1.0 - z) * (1.0 - hh**2)  # ∂J/∂(pre-activation of h̃)
+    if reset_after:
+        dr = da_h * ah[:, 2 * u :]  # ∂J/∂r from r ⊙ (h W_hh + b_hh)
+        dah_h = da_h * r  # ∂J/∂(h W_hh + b_hh)
+    else:
+        drh = da_h @ W_h[:, 2 * u :].T  # ∂J/∂(r ⊙ h_{t-1})
+        dr = drh * h_prev
+        dh_prev += drh * r
+        grads["W_h"][:, 2 * u :] += (r * h_prev).T @ da_h  # ∂J/∂W_hh|_(t)
+    da_z, da_r = dz * z * (1 - z), dr * r * (1 - r)  # back through σ'
+    dax = np.concatenate([da_z, da_r, da_h], axis=-1)  # ∂J/∂(input products)
+    grads["W_x"] += x_t.T @ dax
+    if reset_after:
+        dah = np.concatenate([da_z, da_r, dah_h], axis=-1)  # ∂J/∂(recurrent products)
+        grads["W_h"] += h_prev.T @ dah
+        grads["b"][0] += dax.sum(axis=0)
+        grads["b"][1] += dah.sum(axis=0)
+        return dh_prev + dah @ W_h.T
+    dah = np.concatenate([da_z, da_r], axis=-1)
+    grads["W_h"][:, : 2 * u] += h_prev.T @ dah
+    grads["b"] += dax.sum(axis=0)
+    return dh_prev + dah @ W_h[:, : 2 * u].T
+
+
+# ---- any cell over a whole sequence ------------------------------------------------------------
+
+
+def rnn_bptt(params, x, y, cell="simple_rnn", activation="tanh", step_weights=None, reset_after=True):
+    """Loss and gradients of a recurrent language model with a ``"simple_rnn"``, ``"lstm"`` or ``"gru"`` core.
+
+    Same model as :func:`course_utils.numpy_rnn.simple_rnn_bptt` (softmax read-out,
+    ``J = Σ_t w_t J_t``, by default ``1/T Σ_t J_t``) with the recurrent step swapped;
+    ``activation`` applies to ``"simple_rnn"`` only. Shapes: :func:`param_shapes`.
+    For the gated cells ``contributions`` is empty (only ``grads`` and ``dJ_dh``).
+
+    >>> from course_utils.numpy_rnn import random_params
+    >>> p = random_params("gru", d=2, u=3, n_classes=4, seed=0)
+    >>> r = rnn_bptt(p, np.ones((5, 2)), np.array([0, 1, 2, 3, 0]), cell="gru")
+    >>> r.dJ_dh.shape, r.grads["b"].shape
+    ((5, 3), (2, 9))
+    """
+    if cell == "simple_rnn":
+        return simple_rnn_bptt(params, x, y, activation, step_weights)
+    params, x, y, w, batched = check_lm_inputs(params, x, y, cell, step_weights, reset_after)
+    W_x, W_h, b, W_y, b_y = (params[k] for k in ("W_x", "W_h", "b", "W_y", "b_y"))
+    N, T, _ = x.shape
+    u = W_h.shape[0]
+    h, c = np.zeros((N, u)), np.zeros((N, u))
+    caches, probs, states, loss = [], [], [], 0.0
+    for t in range(T):  # forward: h_t (and c_t) from h_{t-1}, then ŷ_t
+        if cell == "lstm":
+            h, c, cache = lstm_step_forward(x[:, t], h, c, W_x, W_h, b)
+        else:
+            h, cache = gru_step_forward(x[:, t], h, W_x, W_h, b, reset_after)
+        p_t, J_t = readout_forward(h, W_y, b_y, y[:, t])
+        caches.append(cache), probs.append(p_t), states.append(h)
+        loss += w[t] * J_t
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    dJ_dh = np.zeros((N, T, u))
+    dh_next, dc_next = np.zeros((N, u)), np.zeros((N, u))
+    for t in reversed(range(T)):  # backward: t = T ... 1
+        dz = readout_backward(probs[t], y[:, t], w[t])  # ∂J/∂z_t = w_t (ŷ_t − y_t)
+        grads["W_y"] += states[t].T @ dz
+        grads["b_y"] += dz.sum(axis=0)
+        dh = dz @ W_y.T + dh_next  # ∂J/∂h_t: through ŷ_t and through step t+1
+        dJ_dh[:, t] = dh
+        if cell == "lstm":
+            dh_next, dc_next = lstm_step_backward(dh, dc_next, caches[t], W_h, grads)
+        else:
+            dh_next = gru_step_backward(dh, caches[t], W_h, grads)
+    states = np.stack(states, axis=1)
+    if not batched:
+        dJ_dh, states = dJ_dh[0], states[0]
+    return BPTTResult(float(loss), grads, dJ_dh, {}, states)
+
+
+def rnn_loss(params, x, y, cell="simple_rnn", activation="tanh", step_weights=None, reset_after=True):
+    """The loss J of :func:`rnn_bptt`, forward pass only (what the gradient checker perturbs)."""
+    if cell == "simple_rnn":
+        return simple_rnn_loss(params, x, y, activation, step_weights)
+    params, x, y, w, _ = check_lm_inputs(params, x, y, cell, step_weights, reset_after)
+    N, u = x.shape[0], params["W_h"].shape[0]
+    h, c, loss = np.zeros((N, u)), np.zeros((N, u)), 0.0
+    for t in range(x.shape[1]):
+        if cell == "lstm":
+            h, c, _ = lstm_step_forward(x[:, t], h, c, params["W_x"], params["W_h"], params["b"])
+        else:
+            h, _ = gru_step_forward(x[:, t], h, params["W_x"], params["W_h"], params["b"], reset_after)
+        loss += w[t] * readout_forward(h, params["W_y"], params["b_y"], y[:, t])[1]
+    return float(loss)
