@@ -19,7 +19,7 @@ unexport NO_COLOR
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data lab test test-notebooks test-browser site notebooks clean help
+.PHONY: setup data lab test test-notebooks test-browser site bench notebooks clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -27,6 +27,7 @@ help:
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
+	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 
 $(BIN)/python:
@@ -53,12 +54,17 @@ test: setup data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml --ignore=tests/browser tests course_utils notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
+	# the cells again on the JAX backend: course_utils.cells uses keras.ops only
+	KERAS_BACKEND=jax $(PYTEST) --junitxml=$(REPORTS)/junit-jax.xml tests/cells course_utils/cells
 
 test-# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
 # Skipped, with a message saying how to enable it, where Chromium is not installed.
 test-browser: setup data
 	@mkdir -p $(REPORTS)
 	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
+
+bench: setup
+	$(BIN)/python -m course_utils.cells.bench
 
 site: setup
 	$(BIN)/python -m course_utils.site notebooks site
@@ -73,6 +79,9 @@ notebooks: setup data
 test-browser: setup data
 	@mkdir -p $(REPORTS)
 	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
+
+bench: setup
+	$(BIN)/python -m course_utils.cells.bench
 
 site: setup
 	$(BIN)/python -m course_utils.site notebooks site

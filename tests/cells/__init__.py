@@ -1,0 +1,1 @@
+"""Tests of course_utils.cells (a package, so that its conftest and helpers cannot clash with others')."""
