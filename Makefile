@@ -19,7 +19,7 @@ unexport NO_COLOR
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: setup data lab test test-notebooks test-browser site bench notebooks clean help
+.PHONY: setup data lab test test-notebooks test-browser site bench notebooks release grade clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -28,6 +28,8 @@ help:
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
+	@echo "make release - student homework notebooks (solutions stubbed, outputs cleared) into releases/"
+	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
 	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 
 $(BIN)/python:
@@ -57,19 +59,7 @@ test: setup data
 	# the cells again on the JAX backend: course_utils.cells uses keras.ops only
 	KERAS_BACKEND=jax $(PYTEST) --junitxml=$(REPORTS)/junit-jax.xml tests/cells course_utils/cells
 
-test-# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
-# Skipped, with a message saying how to enable it, where Chromium is not installed.
-test-browser: setup data
-	@mkdir -p $(REPORTS)
-	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
-
-bench: setup
-	$(BIN)/python -m course_utils.cells.bench
-
-site: setup
-	$(BIN)/python -m course_utils.site notebooks site
-
-notebooks: setup data
+test-notebooks: setup data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
@@ -88,6 +78,15 @@ site: setup
 
 notebooks: setup data
 	$(BIN)/python -m course_utils.nbrun notebooks
+
+# Homework: the student notebooks, solutions replaced by stubs, into the git-ignored releases/.
+release: setup
+	$(BIN)/python -m course_utils.grading release --source notebooks/homework --out releases
+
+# Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
+grade: setup data
+	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
+	$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)")
 
 clean:
 	rm -rf $(REPORTS) .pytest_cache
