@@ -19,11 +19,9 @@ def notebook_times(junit_path):
     times, cells, other = defaultdict(float), defaultdict(int), 0.0
     for case in ET.parse(junit_path).getroot().iter("testcase"):
         seconds = float(case.get("time", 0))
-        name = case.get("name", "")
-        classname = case.get("classname", "")
-        source = case.get("file") or classname
-        if ".ipynb" in source or ".ipynb" in name or "Cell" in name and "ipynb" in classname:
-            notebook = (source.split(".ipynb")[0] + ".ipynb").replace(".", "/").replace("/ipynb", ".ipynb")
+        source = case.get("file") or case.get("classname", "")
+        if source.endswith(".ipynb"):  # nbval items: classname "notebooks.01_name.ipynb", name "Cell N"
+            notebook = source[: -len(".ipynb")].replace(".", "/") + ".ipynb"
             times[notebook] += seconds
             cells[notebook] += 1
         else:
