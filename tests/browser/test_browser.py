@@ -106,12 +106,13 @@ def run_all(page, base, token, notebook, timeout_s=240):
         }""",
         timeout=120_000, polling=500,
     )
-    # clear the stored outputs first, so every prompt reads [ ] until its cell has run again
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].every(p => !/\\d/.test(p.textContent))",
-        timeout=30_000,
-    )
+    # forget the stored outputs and execution counts, so "done" below means "ran again here"
+    page.evaluate("""() => {
+        const panel = window.jupyterapp.shell.currentWidget;
+        for (const cell of panel.content.model.cells) {
+            if (cell.type === 'code') { cell.outputs.clear(); cell.executionCount = null; }
+        }
+    }""")
     start = time.time()
     # fire and forget: the command's promise resolves only when every cell has run
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
