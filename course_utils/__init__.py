@@ -16,6 +16,10 @@ Where to find each idea:
 * ``course_utils.summaries``  - ``summary_rows`` / ``assert_summary`` against the lectures' tables
 * ``course_utils.numpy_rnn``  - the recurrent loop in plain NumPy
 * ``course_utils.datasets``   - real datasets (fetched once, verified) and seeded synthetic tasks
+* ``course_utils.numpy_gated``, ``gradcheck``, ``gradients``, ``clipping`` - BPTT and gradient studies
+* ``course_utils.cells``      - from-scratch recurrent cells equal to Keras', and the lectures' variants
+* ``course_utils.crf``        - a linear-chain CRF layer (forward algorithm, Viterbi)
+* ``course_utils.grading``    - homework release and grader
 * ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
 * ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
 """
