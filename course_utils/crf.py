@@ -183,10 +183,16 @@ class CRF(keras.layers.Layer):
         self.end = self.add_weight(shape=(k,), initializer="zeros", name="end")
 
     def call(self, emissions, mask=None):
-        return emissions
+        # A copy, and no output mask: the loss is one number per sentence and handles padding
+        # itself (ignore_index). A (batch, T) mask from Embedding(mask_zero=True) riding on the
+        # output would make Keras weight that (batch,) loss by it, and fail.
+        return ops.copy(emissions)
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
     def _tags_and_mask(self, y_true):
         y_true = ops.cast(y_true, "int32")

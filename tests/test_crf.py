@@ -131,3 +131,26 @@ def test_bad_shapes_give_clear_errors():
         crf.CRF(0)
     with pytest.raises(ValueError, match="ignore_index must be an int outside"):
         crf.CRF(4, ignore_index=2)
+
+
+def test_layer_after_a_masking_embedding_trains():
+    """Embedding(mask_zero=True) passes a (batch, T) mask down; the CRF's (batch,) loss must not take it."""
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(1)
+    k, T = 3, 5
+    tokens = rng.integers(1, 6, size=(16, T))
+    tokens[:, -2:] = 0  # padding id
+    y = np.where(tokens > 0, tokens % k, -1)
+    layer = crf.CRF(k, name="crf")
+    inputs = keras.Input(shape=(T,), dtype="int32")
+    h = keras.layers.Embedding(6, 4, mask_zero=True)(inputs)
+    model = keras.Model(inputs, layer(keras.layers.Dense(k)(h)), name="masked_crf")
+    model.compile(optimizer=keras.optimizers.Adam(0.05), loss=layer.loss)
+    loss = model.evaluate(tokens, y, batch_size=16, verbose=0)
+    emissions = model.predict(tokens, verbose=0)
+    want = ops.convert_to_numpy(
+        crf.negative_log_likelihood(emissions, np.maximum(y, 0), layer.transitions, y != -1, layer.start, layer.end)
+    ).mean()
+    assert loss == pytest.approx(float(want), rel=1e-5)
+    history = model.fit(tokens, y, epochs=10, batch_size=16, verbose=0)
+    assert np.isfinite(history.history["loss"]).all() and history.history["loss"][-1] < history.history["loss"][0]

@@ -47,3 +47,17 @@ def test_imports_only_from_course_utils_and_libraries(path):
             if words[:1] in (["import"], ["from"]) and len(words) > 1:
                 root = words[1].split(".")[0]
                 assert root not in {"tests", "conftest"}, f"{path.name} imports test code: {line}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_nbval_markers_are_alone_on_their_line(path):
+    """nbval recognises `# NBVAL_IGNORE_OUTPUT` only alone on its line; a reason goes on the next line."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        for line in cell.source.splitlines() if cell.cell_type == "code" else []:
+            stripped = line.strip()
+            if stripped.startswith("#") and "NBVAL_" in stripped:
+                marker = stripped.lstrip("#").strip()
+                assert marker in {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}, (
+                    f"{path.name}: nbval ignores the marker line {line!r}; put the marker alone on its line"
+                )

@@ -1,0 +1,73 @@
+"""The NER taggers' inputs, the two models and their predictions."""
+
+import numpy as np
+import pytest
+
+from course_utils import ner
+from course_utils._keras import keras
+
+TOKENS = np.array([["RT", "@Bob", ":", "Apple", "#iPhone", "in", "NYC", "2day", "http://t.co/x"],
+                   ["apple", "pie", "", "", "", "", "", "", ""]], dtype=object)
+
+
+def test_shape_features_by_hand():
+    f = ner.shape_features(TOKENS)
+    assert f.shape == (2, 9, len(ner.SHAPE_FEATURES)) and f.dtype == np.float32
+    as_dict = lambda row: {name for name, v in zip(ner.SHAPE_FEATURES, row) if v}  # noqa: E731
+    assert as_dict(f[0, 0]) == {"capitalised", "all capitals"}
+    assert as_dict(f[0, 1]) == {"@mention"} and as_dict(f[0, 4]) == {"#hashtag"}
+    assert as_dict(f[0, 3]) == {"capitalised"} and as_dict(f[0, 7]) == {"digit"} and as_dict(f[0, 8]) == {"URL"}
+    assert not f[1, 2:].any()  # padding
+    with pytest.raises(ValueError, match="padded"):
+        ner.shape_features(TOKENS[0])
+
+
+def test_lowercased_ids_share_one_entry():
+    lookup = keras.layers.StringLookup(vocabulary=["apple", "pie"], mask_token="")
+    ids = ner.encode_tokens(TOKENS, lookup)
+    assert ids[0, 3] == ids[1, 0] == 2 and ids[1, 1] == 3 and ids[0, 0] == 1  # 1: out of vocabulary
+    assert np.all(ids[1, 2:] == 0)  # padding
+
+
+@pytest.mark.parametrize("use_crf", [False, True])
+def test_tagger_parameters_and_predictions(use_crf):
+    keras.utils.set_random_seed(0)
+    model = ner.build_tagger(20, 5, use_crf, embedding_dim=4, units=3)
+    # Embedding 20·4; BiLSTM 2 · 4u(d+u+1) with d = 4 + 6 features; Dense 2u·5 + 5; CRF 5·5 + 5 + 5
+    expected = 20 * 4 + 2 * 4 * 3 * (10 + 3 + 1) + 6 * 5 + 5 + (35 if use_crf else 0)
+    assert model.count_params() == expected
+    assert model.name == ("bilstm_crf" if use_crf else "bilstm_softmax")
+    words = np.array([[3, 4, 5, 0], [6, 7, 0, 0]])
+    inputs = [words, np.zeros((2, 4, 6), "float32")]
+    mask = words != 0
+    tags = ner.predict_tags(model, inputs, mask)
+    assert tags.shape == (2, 4) and np.all(tags[~mask] == 0) and tags.max() < 5
+    emissions = model.predict(inputs, verbose=0)
+    if use_crf:
+        assert np.array_equal(tags, np.where(mask, model.get_layer("crf").decode(emissions, mask), 0))
+    else:
+        assert np.array_equal(tags, np.where(mask, emissions.argmax(-1), 0))
+    with pytest.raises(ValueError, match="does not match the predictions"):
+        ner.predict_tags(model, inputs, mask[:, :3])
+
+
+def test_training_targets_and_errors():
+    y, mask = np.array([[1, 2, 0]]), np.array([[True, True, False]])
+    assert ner.training_targets(y, mask, use_crf=True).tolist() == [[1, 2, -1]]
+    assert ner.training_targets(y, mask, use_crf=False).tolist() == [[1, 2, 0]]
+    with pytest.raises(ValueError, match="same shape"):
+        ner.training_targets(y, mask[:, :2], use_crf=True)
+    with pytest.raises(ValueError, match="use_crf must be True or False"):
+        ner.build_tagger(10, 3, use_crf="yes")
+    with pytest.raises(ValueError, match="num_tags must be a positive integer"):
+        ner.build_tagger(10, 0, use_crf=True)
+
+
+def test_padding_is_left_out_of_the_softmax_loss():
+    keras.utils.set_random_seed(1)
+    model = ner.build_tagger(50, 5, use_crf=False, embedding_dim=4, units=3)
+    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    words, shapes, y = np.array([[3, 4, 0, 0]]), np.zeros((1, 4, 6), "float32"), np.array([[1, 2, 3, 4]])
+    logits = model.predict([words, shapes], verbose=0)[0]
+    logp = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
+    assert model.evaluate([words, shapes], y, verbose=0) == pytest.approx(-(logp[0, 1] + logp[1, 2]) / 2, rel=1e-5)
