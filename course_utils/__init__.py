@@ -24,7 +24,7 @@ Where to find each idea:
 * ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
 """
 
-from importlib import import_module
+from course_utils._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -40,13 +40,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        module = import_module(f"{__name__}.{_EXPORTS[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'course_utils' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

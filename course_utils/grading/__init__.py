@@ -19,7 +19,7 @@ Nothing heavy is imported until used: ``checks_hw1`` needs NumPy only, ``checks_
 ``checks_hw3`` import Keras.
 """
 
-from importlib import import_module
+from course_utils._lazy import lazy_exports
 
 _EXPORTS = {
     "ASSIGNMENTS": "assignments",
@@ -31,12 +31,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-    raise AttributeError(f"module 'course_utils.grading' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
