@@ -29,7 +29,9 @@ class CharCodec:
     def __init__(self, characters, padding=False):
         characters = list(characters)
         if not characters or not all(isinstance(c, str) and len(c) == 1 for c in characters):
-            raise ValueError("characters must be a non-empty sequence of single characters, e.g. data.info['vocabulary'].")
+            raise ValueError(
+                "characters must be a non-empty sequence of single characters, e.g. data.info['vocabulary']."
+            )
         if len(set(characters)) != len(characters):
             raise ValueError("characters must not repeat: each character needs exactly one id.")
         self.padding = boolean(padding, "padding")

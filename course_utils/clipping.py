@@ -89,7 +89,7 @@ def keras_clipped(grads, **clip):
         raise ValueError(
             f"pass exactly one of {', '.join(CLIP_OPTIONS)}, e.g. keras_clipped(grads, clipnorm=1.0); got {clip}."
         )
-    (option, value), = clip.items()
+    ((option, value),) = clip.items()
     _threshold(value, option)
     from course_utils._keras import keras
 

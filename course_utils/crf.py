@@ -166,7 +166,9 @@ class CRF(keras.layers.Layer):
 
         self.num_tags = positive_int(num_tags, "num_tags", "Pass the number of tags, e.g. len(tag_names).")
         if isinstance(ignore_index, bool) or not isinstance(ignore_index, int) or 0 <= ignore_index < num_tags:
-            raise ValueError(f"ignore_index must be an int outside 0..{num_tags - 1} (a real tag id), got {ignore_index!r}.")
+            raise ValueError(
+                f"ignore_index must be an int outside 0..{num_tags - 1} (a real tag id), got {ignore_index!r}."
+            )
         self.ignore_index = ignore_index
         self.supports_masking = True
 

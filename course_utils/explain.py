@@ -60,7 +60,14 @@ class ParamTable(list):
 
     def _cells(self):
         rows = [
-            [r.name, r.layer_class, r.formula, f"{r.formula_params:,}", f"{r.keras_params:,}", "yes" if r.agrees else "NO"]
+            [
+                r.name,
+                r.layer_class,
+                r.formula,
+                f"{r.formula_params:,}",
+                f"{r.keras_params:,}",
+                "yes" if r.agrees else "NO",
+            ]
             for r in self
         ]
         total_ok = "yes" if self.formula_total == self.keras_total else "NO"
@@ -79,7 +86,9 @@ class ParamTable(list):
         """Raise ``AssertionError`` naming every layer whose formula and Keras disagree."""
         bad = [r for r in self if not r.agrees]
         if bad:
-            lines = [f"{r.name} ({r.layer_class}): formula {r.formula_params:,} != Keras {r.keras_params:,}" for r in bad]
+            lines = [
+                f"{r.name} ({r.layer_class}): formula {r.formula_params:,} != Keras {r.keras_params:,}" for r in bad
+            ]
             raise AssertionError("parameter formulas disagree with Keras:\n" + "\n".join(lines))
         return self
 
@@ -112,7 +121,9 @@ def _explain_into(model, table, prefix):
         if isinstance(layer, keras.layers.InputLayer):
             continue
         formula = layer_formula(layer, _input_shape(layer))
-        table.append(ParamRow(prefix + layer.name, type(layer).__name__, formula.text, formula.value, layer.count_params()))
+        table.append(
+            ParamRow(prefix + layer.name, type(layer).__name__, formula.text, formula.value, layer.count_params())
+        )
 
 
 def _input_shape(layer):

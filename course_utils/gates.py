@@ -42,7 +42,9 @@ def lstm_blocks(kernel, recurrent_kernel, bias=None):
         raise ValueError(f"kernel must be (d, 4u), got shape {kernel.shape}. Pass layer.get_weights()[0] of an LSTM.")
     u = kernel.shape[1] // 4
     if recurrent_kernel.shape != (u, 4 * u):
-        raise ValueError(f"recurrent_kernel must be (u, 4u) = {(u, 4 * u)} for this kernel, got {recurrent_kernel.shape}.")
+        raise ValueError(
+            f"recurrent_kernel must be (u, 4u) = {(u, 4 * u)} for this kernel, got {recurrent_kernel.shape}."
+        )
     bias = np.zeros(4 * u) if bias is None else np.asarray(bias)
     if bias.shape != (4 * u,):
         raise ValueError(f"bias must be (4u,) = {(4 * u,)}, got {bias.shape}.")
@@ -68,7 +70,9 @@ def lstm_gate_trace(weights, x, h0=None, c0=None):
     (['c', 'f', 'g', 'h', 'i', 'o'], (5, 3))
     """
     if not isinstance(weights, (list, tuple)) or len(weights) not in (2, 3):
-        raise ValueError("weights must be [kernel, recurrent_kernel, bias] (or without bias), e.g. layer.get_weights().")
+        raise ValueError(
+            "weights must be [kernel, recurrent_kernel, bias] (or without bias), e.g. layer.get_weights()."
+        )
     blocks = lstm_blocks(*(np.asarray(w, dtype=np.float64) for w in weights))
     x = np.asarray(x, dtype=np.float64)
     d, u = blocks["i"][0].shape
@@ -102,7 +106,9 @@ def memory_retention(f):
     """
     f = np.asarray(f, dtype=np.float64)
     if f.ndim not in (2, 3) or np.any(f < 0) or np.any(f > 1):
-        raise ValueError(f"f must be forget-gate values in [0, 1] of shape (T, u) or (batch, T, u), got shape {f.shape}.")
+        raise ValueError(
+            f"f must be forget-gate values in [0, 1] of shape (T, u) or (batch, T, u), got shape {f.shape}."
+        )
     return np.cumprod(f, axis=-2)
 
 

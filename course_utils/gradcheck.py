@@ -120,8 +120,14 @@ class GradCheck(list):
         # a correct gradient's relative error is round-off, whose digits differ between CPUs
         # (BLAS summation order): print only the bound it is under; a failure in full
         return [
-            [r.name, str(r.shape), f"{r.analytic_norm:.6f}", f"{r.numeric_norm:.6f}", self._bound(r),
-             "yes" if r.passed else "NO"]
+            [
+                r.name,
+                str(r.shape),
+                f"{r.analytic_norm:.6f}",
+                f"{r.numeric_norm:.6f}",
+                self._bound(r),
+                "yes" if r.passed else "NO",
+            ]
             for r in self
         ]
 

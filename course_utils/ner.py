@@ -90,7 +90,9 @@ def build_tagger(vocab_size, num_tags, use_crf, embedding_dim=32, units=32, name
     # adds its own mask-merging steps for Concatenate to the model summary). The BiLSTM skips
     # padded steps and passes the mask on, so the softmax loss ignores them too.
     real = keras.ops.not_equal(words, 0)
-    states = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True), name="bilstm")(joined, mask=real)
+    states = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True), name="bilstm")(
+        joined, mask=real
+    )
     emissions = keras.layers.Dense(num_tags, name="emissions")(states)
     outputs = CRF(num_tags, name="crf")(emissions) if use_crf else emissions
     return keras.Model([words, shapes], outputs, name=name or ("bilstm_crf" if use_crf else "bilstm_softmax"))

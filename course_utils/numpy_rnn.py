@@ -124,8 +124,10 @@ def check_lm_inputs(params, x, y, cell, step_weights=None, reset_after=True):
     y = np.asarray(y)
     y = y if batched else y[None]
     if y.shape != x.shape[:2] or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be integer class ids of shape {x.shape[:2] if batched else x.shape[:1]}, "
-                         f"got {y.dtype} {y.shape if batched else y.shape[1:]}.")
+        raise ValueError(
+            f"y must be integer class ids of shape {x.shape[:2] if batched else x.shape[:1]}, "
+            f"got {y.dtype} {y.shape if batched else y.shape[1:]}."
+        )
     W_h = np.asarray(params.get("W_h", np.zeros((0, 0))))
     W_y = np.asarray(params.get("W_y", np.zeros((0, 0))))
     if W_h.ndim != 2 or W_y.ndim != 2 or 0 in W_h.shape + W_y.shape:

@@ -10,7 +10,7 @@ The lectures' tables are transcribed in ``data/lecture_summaries.json``.
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from course_utils._keras import keras
@@ -60,7 +60,7 @@ def summary_rows(model) -> list:
     return [SummaryRow(type(layer).__name__, _output_shape(layer), layer.count_params()) for layer in model.layers]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lecture_tables():
     if not LECTURE_SUMMARIES.is_file():
         raise FileNotFoundError(
@@ -98,8 +98,10 @@ def _coerce_expected(expected):
     if isinstance(expected, str):
         return lecture_summary(expected)
     if isinstance(expected, dict) and "rows" in expected:
-        rows = [r if isinstance(r, SummaryRow) else SummaryRow(r["layer"], tuple(r["output_shape"]), r["params"])
-                for r in expected["rows"]]
+        rows = [
+            r if isinstance(r, SummaryRow) else SummaryRow(r["layer"], tuple(r["output_shape"]), r["params"])
+            for r in expected["rows"]
+        ]
         return {**expected, "rows": rows}
     if isinstance(expected, (list, tuple)):
         return {"rows": [r if isinstance(r, SummaryRow) else SummaryRow(*r) for r in expected]}
@@ -126,12 +128,21 @@ def assert_summary(model, expected) -> str:
         diff = _row_diff(w, g)
         if diff:
             problems.append(f"row {i + 1}: {diff}")
-        rows.append([str(i + 1), *(w.cells() if w else ["-", "-", "-"]), *(g.cells() if g else ["-", "-", "-"]),
-                     "ok" if not diff else "DIFF"])
+        rows.append(
+            [
+                str(i + 1),
+                *(w.cells() if w else ["-", "-", "-"]),
+                *(g.cells() if g else ["-", "-", "-"]),
+                "ok" if not diff else "DIFF",
+            ]
+        )
     total = sum(r.params for r in got)
     trainable = sum(int(keras.ops.size(w)) for w in model.trainable_weights)
-    for key, value in (("total_params", total), ("trainable_params", trainable),
-                       ("non_trainable_params", total - trainable)):
+    for key, value in (
+        ("total_params", total),
+        ("trainable_params", trainable),
+        ("non_trainable_params", total - trainable),
+    ):
         if key in want and want[key] != value:
             problems.append(f"{key.replace('_', ' ')}: expected {want[key]:,}, got {value:,}")
     label = want.get("name", "the expected summary")

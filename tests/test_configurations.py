@@ -37,6 +37,7 @@ def test_decoder_inputs_shift_right_behind_the_start_token():
 
 def test_greedy_decode_feeds_back_its_own_predictions():
     """A 'model' that predicts (its decoder input at t) + 1: only feedback gives 1, 2, 3, ..."""
+
     def plus_one(inputs, training=False):
         encoder, feed = inputs
         return np.eye(11)[(feed + 1) % 11]
@@ -97,8 +98,9 @@ def test_shape_table_rows():
 def test_forecast_baseline_and_errors():
     windows = np.array([[[1.0], [2.0]], [[5.0], [3.0]]])
     assert C.last_value_forecast(windows).tolist() == [2.0, 3.0]
-    table = C.forecast_errors([2.0, 4.0], {"naive": C.last_value_forecast(windows), "exact": [2.0, 4.0]}, scale=2.0,
-                              unit="u")
+    table = C.forecast_errors(
+        [2.0, 4.0], {"naive": C.last_value_forecast(windows), "exact": [2.0, 4.0]}, scale=2.0, unit="u"
+    )
     assert table.errors["naive"] == {"mae": 1.0, "rmse": pytest.approx(np.sqrt(2.0))}
     assert table.errors["exact"] == {"mae": 0.0, "rmse": 0.0}
     assert table.headers == ("forecast", "MAE (u)", "RMSE (u)") and table[0] == ["naive", "1.0", "1.4"]

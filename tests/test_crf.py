@@ -79,9 +79,14 @@ def test_padding_does_not_change_results():
     mask = np.concatenate([np.ones((2, 4), bool), np.zeros((2, 3), bool)], axis=1)
     tags_padded = np.concatenate([tags, np.zeros((2, 3), int)], axis=1)
     for f in (crf.log_partition,):
-        assert np.allclose(ops.convert_to_numpy(f(E, A, None, s, e)), ops.convert_to_numpy(f(padded, A, mask, s, e)), atol=1e-5)
-    assert np.allclose(ops.convert_to_numpy(crf.sequence_score(E, tags, A, None, s, e)),
-                       ops.convert_to_numpy(crf.sequence_score(padded, tags_padded, A, mask, s, e)), atol=1e-5)
+        assert np.allclose(
+            ops.convert_to_numpy(f(E, A, None, s, e)), ops.convert_to_numpy(f(padded, A, mask, s, e)), atol=1e-5
+        )
+    assert np.allclose(
+        ops.convert_to_numpy(crf.sequence_score(E, tags, A, None, s, e)),
+        ops.convert_to_numpy(crf.sequence_score(padded, tags_padded, A, mask, s, e)),
+        atol=1e-5,
+    )
     short = ops.convert_to_numpy(crf.viterbi_decode(E, A, None, s, e)[0])
     long = ops.convert_to_numpy(crf.viterbi_decode(padded, A, mask, s, e)[0])
     assert np.array_equal(short, long[:, :4])

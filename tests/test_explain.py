@@ -10,7 +10,9 @@ L = keras.layers
 
 
 def test_functional_model_with_wrappers_and_nesting():
-    inner = keras.Sequential([keras.Input(shape=(None, 8)), L.GRU(4, return_sequences=True, name="gru")], name="encoder")
+    inner = keras.Sequential(
+        [keras.Input(shape=(None, 8)), L.GRU(4, return_sequences=True, name="gru")], name="encoder"
+    )
     inputs = keras.Input(shape=(10, 3))
     x = L.Conv1D(8, 3, name="conv")(inputs)
     x = inner(x)
@@ -38,8 +40,9 @@ def test_table_renders_as_text_and_html():
 
 
 def test_disagreement_is_reported_by_layer():
-    table = ParamTable([ParamRow("lstm", "LSTM", "4·[u·(d + u) + u]", 1216, 1216),
-                        ParamRow("dense", "Dense", "d·u + u", 16, 17)])
+    table = ParamTable(
+        [ParamRow("lstm", "LSTM", "4·[u·(d + u) + u]", 1216, 1216), ParamRow("dense", "Dense", "d·u + u", 16, 17)]
+    )
     assert not table.all_agree
     with pytest.raises(AssertionError, match=r"dense \(Dense\): formula 16 != Keras 17"):
         table.assert_agree()

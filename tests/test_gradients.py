@@ -96,7 +96,11 @@ def test_lecture_clipping_is_keras_global_clipnorm_and_keeps_direction():
     for ours, theirs in zip(lecture, keras_clipped(grads, global_clipnorm=1.0)):
         assert np.allclose(ours, theirs, atol=1e-6)
     per_variable = keras_clipped(grads, clipnorm=1.0)  # Keras' clipnorm: each variable on its own
-    assert [round(float(np.linalg.norm(g)), 5) for g in per_variable] == [1.0, round(float(np.linalg.norm(grads[1])), 5), 1.0]
+    assert [round(float(np.linalg.norm(g)), 5) for g in per_variable] == [
+        1.0,
+        round(float(np.linalg.norm(grads[1])), 5),
+        1.0,
+    ]
     assert cosine(per_variable, grads) < 0.999
     assert np.abs(np.concatenate([g.ravel() for g in keras_clipped(grads, clipvalue=0.5)])).max() <= 0.5 + 1e-7
     table = compare_clipping(grads, 1.0)

@@ -6,8 +6,13 @@ import pytest
 from course_utils import ner
 from course_utils._keras import keras
 
-TOKENS = np.array([["RT", "@Bob", ":", "Apple", "#iPhone", "in", "NYC", "2day", "http://t.co/x"],
-                   ["apple", "pie", "", "", "", "", "", "", ""]], dtype=object)
+TOKENS = np.array(
+    [
+        ["RT", "@Bob", ":", "Apple", "#iPhone", "in", "NYC", "2day", "http://t.co/x"],
+        ["apple", "pie", "", "", "", "", "", "", ""],
+    ],
+    dtype=object,
+)
 
 
 def test_shape_features_by_hand():

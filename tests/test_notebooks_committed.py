@@ -18,8 +18,12 @@ def test_executed_in_order_without_errors(path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     counts = [c.execution_count for c in code]
-    assert None not in counts, f"{path.name}: cells without execution count {[i for i, n in enumerate(counts) if n is None]}; run `make notebooks`"
-    assert counts == list(range(1, len(code) + 1)), f"{path.name}: not run top to bottom in a fresh kernel ({counts}); run `make notebooks`"
+    assert None not in counts, (
+        f"{path.name}: cells without execution count {[i for i, n in enumerate(counts) if n is None]}; run `make notebooks`"
+    )
+    assert counts == list(range(1, len(code) + 1)), (
+        f"{path.name}: not run top to bottom in a fresh kernel ({counts}); run `make notebooks`"
+    )
     for cell in code:
         for output in cell.outputs:
             assert output.output_type != "error", f"{path.name}: a cell stored an error: {output.get('evalue')}"
@@ -58,6 +62,9 @@ def test_nbval_markers_are_alone_on_their_line(path):
             stripped = line.strip()
             if stripped.startswith("#") and "NBVAL_" in stripped:
                 marker = stripped.lstrip("#").strip()
-                assert marker in {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_RAISES_EXCEPTION", "NBVAL_SKIP"}, (
-                    f"{path.name}: nbval ignores the marker line {line!r}; put the marker alone on its line"
-                )
+                assert marker in {
+                    "NBVAL_IGNORE_OUTPUT",
+                    "NBVAL_CHECK_OUTPUT",
+                    "NBVAL_RAISES_EXCEPTION",
+                    "NBVAL_SKIP",
+                }, f"{path.name}: nbval ignores the marker line {line!r}; put the marker alone on its line"

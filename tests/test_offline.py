@@ -3,7 +3,7 @@
 import socket
 
 import pytest
-from conftest import NetworkBlockedError, guard_connect, guard_getaddrinfo
+from offline_guard import NetworkBlockedError, guard_connect, guard_getaddrinfo
 
 
 def test_guard_is_installed_for_the_session():

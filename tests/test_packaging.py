@@ -55,8 +55,10 @@ def test_importing_course_utils_does_nothing_heavy():
     import subprocess
     import sys
 
-    code = ("import sys, course_utils; heavy = [m for m in ('tensorflow', 'keras', 'matplotlib', 'jax') "
-            "if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, course_utils; heavy = [m for m in ('tensorflow', 'keras', 'matplotlib', 'jax') "
+        "if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -65,8 +67,9 @@ def test_makefile_parses_and_defines_every_documented_target():
     import subprocess
 
     targets = ["lab", "test", "data", "notebooks", "test-browser", "site", "bench", "release", "grade", "help"]
-    result = subprocess.run(["make", "-n", "-f", str(ROOT / "Makefile"), *targets[:-1]], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "-n", "-f", str(ROOT / "Makefile"), *targets[:-1]], cwd=ROOT, capture_output=True, text=True
+    )
     assert "missing separator" not in result.stderr and "No rule to make target" not in result.stderr, result.stderr
     help_text = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for target in targets[:-1]:

@@ -13,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_same_seed_same_numbers_in_fresh_processes():
-    code = ("from course_utils import setup_notebook; setup_notebook(seed=7); import keras, numpy as np; "
-            "print(float(keras.random.normal((1,))[0]), np.random.rand())")
+    code = (
+        "from course_utils import setup_notebook; setup_notebook(seed=7); import keras, numpy as np; "
+        "print(float(keras.random.normal((1,))[0]), np.random.rand())"
+    )
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in range(2)]
     first, second = (r.stdout.splitlines()[-1] for r in runs)
     assert first == second

@@ -13,10 +13,18 @@ def seed000_models():
     return {
         "seed000_simple_rnn": [keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dense(1)],
         "seed000_lstm": [keras.Input(shape=(200, 2)), L.LSTM(16, activation="relu"), L.Dense(1)],
-        "seed000_embedding_lstm": [keras.Input(shape=(None,)), L.Embedding(200, 32), L.LSTM(32),
-                                   L.Dense(1, activation="sigmoid")],
-        "seed000_embedding_bilstm": [keras.Input(shape=(None,)), L.Embedding(200, 32),
-                                     L.Bidirectional(L.LSTM(32)), L.Dense(1, activation="sigmoid")],
+        "seed000_embedding_lstm": [
+            keras.Input(shape=(None,)),
+            L.Embedding(200, 32),
+            L.LSTM(32),
+            L.Dense(1, activation="sigmoid"),
+        ],
+        "seed000_embedding_bilstm": [
+            keras.Input(shape=(None,)),
+            L.Embedding(200, 32),
+            L.Bidirectional(L.LSTM(32)),
+            L.Dense(1, activation="sigmoid"),
+        ],
     }
 
 
@@ -29,8 +37,12 @@ def test_every_lecture_summary_is_reproduced(name):
 
 def test_the_lecture_totals_are_transcribed():
     totals = {name: lecture_summary(name)["total_params"] for name in lecture_summary_names()}
-    assert totals == {"seed000_simple_rnn": 22, "seed000_lstm": 1233,
-                      "seed000_embedding_lstm": 14753, "seed000_embedding_bilstm": 23105}
+    assert totals == {
+        "seed000_simple_rnn": 22,
+        "seed000_lstm": 1233,
+        "seed000_embedding_lstm": 14753,
+        "seed000_embedding_bilstm": 23105,
+    }
     for name in lecture_summary_names():
         table = lecture_summary(name)
         assert sum(row.params for row in table["rows"]) == table["total_params"]
@@ -50,8 +62,9 @@ def test_mismatch_prints_a_row_by_row_diff():
 
 
 def test_row_count_is_strict():
-    model = keras.Sequential([keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"),
-                              L.Dropout(0.5), L.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dropout(0.5), L.Dense(1)]
+    )
     with pytest.raises(AssertionError, match="row 2: class Dense != Dropout"):
         assert_summary(model, "seed000_simple_rnn")
     model = keras.Sequential([keras.Input(shape=(200, 2)), L.SimpleRNN(3)])

@@ -9,7 +9,13 @@ from course_utils.tagging import EntityScores, bio_entities, entity_scores
 
 def test_bio_entities_conlleval_and_strict():
     tags = ["B-person", "I-person", "O", "I-geo-loc", "I-geo-loc", "B-person", "B-person", "I-company"]
-    assert bio_entities(tags) == [("person", 0, 2), ("geo-loc", 3, 5), ("person", 5, 6), ("person", 6, 7), ("company", 7, 8)]
+    assert bio_entities(tags) == [
+        ("person", 0, 2),
+        ("geo-loc", 3, 5),
+        ("person", 5, 6),
+        ("person", 6, 7),
+        ("company", 7, 8),
+    ]
     # strict: a stray I- (no B- of its type before it) is not an entity
     assert bio_entities(tags, strict=True) == [("person", 0, 2), ("person", 5, 6), ("person", 6, 7)]
     assert bio_entities(["B-x", "I-y", "I-y"]) == [("x", 0, 1), ("y", 1, 3)]
@@ -77,8 +83,12 @@ def test_ids_to_tags_and_majority_baseline():
 
 
 def test_highlight_escapes_and_marks_entities():
-    html = tagging.highlight_entities(["I", "<3", "New", "York", "&", "@bob"], ["O", "O", "B-geo-loc", "I-geo-loc", "O", "B-person"],
-                                      label="gold", types=("geo-loc", "person"))
+    html = tagging.highlight_entities(
+        ["I", "<3", "New", "York", "&", "@bob"],
+        ["O", "O", "B-geo-loc", "I-geo-loc", "O", "B-person"],
+        label="gold",
+        types=("geo-loc", "person"),
+    )
     assert "&lt;3" in html and " &amp; " in html and "<b>gold:</b>" in html
     assert html.count("<mark") == 2 and "New York <sub" in html and tagging.PALETTE[1] in html
     with pytest.raises(ValueError, match="2 tokens but 1 tags"):
@@ -96,9 +106,14 @@ def test_score_breakdown_adds_up_to_the_crf_score():
     s, e, y = rng.normal(size=4), rng.normal(size=4), np.array([0, 2, 2, 1, 3])
     parts = tagging.score_breakdown(E, y, A, s, e)
     assert parts["emission"][1] == E[1, 2] and parts["transition"][1] == A[0, 2] and parts["transition"][0] == 0
-    assert parts["total"] == pytest.approx(parts["start"] + parts["emission"].sum() + parts["transition"].sum() + parts["end"])
-    want = keras.ops.convert_to_numpy(crf.sequence_score(E[None].astype("float32"), y[None], A.astype("float32"), None,
-                                                         s.astype("float32"), e.astype("float32")))[0]
+    assert parts["total"] == pytest.approx(
+        parts["start"] + parts["emission"].sum() + parts["transition"].sum() + parts["end"]
+    )
+    want = keras.ops.convert_to_numpy(
+        crf.sequence_score(
+            E[None].astype("float32"), y[None], A.astype("float32"), None, s.astype("float32"), e.astype("float32")
+        )
+    )[0]
     assert parts["total"] == pytest.approx(float(want), abs=1e-4)
     with pytest.raises(ValueError, match="need emissions"):
         tagging.score_breakdown(E, y[:3], A)

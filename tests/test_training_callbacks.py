@@ -26,7 +26,10 @@ def test_epoch_printer_writes_fixed_lines_to_stdout_only(capsys):
     assert all(line.count("loss ") == 1 and "absent" not in line for line in lines)
     assert err == ""
     assert never.stopped_epoch is None and len(history.history["loss"]) == 5
-    assert EpochPrinter(digits=2).line(0, {"loss": 0.123456, "val_loss": float("nan")}) == "epoch  1: loss 0.12  val_loss nan"
+    assert (
+        EpochPrinter(digits=2).line(0, {"loss": 0.123456, "val_loss": float("nan")})
+        == "epoch  1: loss 0.12  val_loss nan"
+    )
 
 
 def test_stop_below_stops_at_the_first_epoch_under_the_threshold():

@@ -77,9 +77,7 @@ def _worker(args):
 
 
 def _model(keras, recurrent_layer, args):
-    model = keras.Sequential(
-        [keras.Input((args.steps, args.features)), recurrent_layer, keras.layers.Dense(1)]
-    )
+    model = keras.Sequential([keras.Input((args.steps, args.features)), recurrent_layer, keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
     return model
 
@@ -121,7 +119,9 @@ def main(argv=None):
     parser.add_argument("--features", type=int, default=16, help="input features d")
     parser.add_argument("--units", type=int, default=64, help="units u")
     parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--no-cudnn", dest="cudnn", action="store_false", help="built-in LSTM/GRU with use_cudnn=False: no fused path")
+    parser.add_argument(
+        "--no-cudnn", dest="cudnn", action="store_false", help="built-in LSTM/GRU with use_cudnn=False: no fused path"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:

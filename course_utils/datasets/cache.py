@@ -124,9 +124,7 @@ def read_bytes(name, filename=None):
                 "then `make data`."
             )
     elif not path.is_file():
-        raise DatasetMissingError(
-            f"the {name} dataset is not in the data cache (no file {path}). {missing_hint(name)}"
-        )
+        raise DatasetMissingError(f"the {name} dataset is not in the data cache (no file {path}). {missing_hint(name)}")
     data = path.read_bytes()
     digest = sha256_of(data)
     if digest != member.sha256:

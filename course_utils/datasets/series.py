@@ -76,8 +76,10 @@ def _windowed(name, times, values, window, validation_fraction, test_fraction, s
     splits, target_times = {}, {}
     for key, block in zip(("train", "validation", "test"), blocks):
         steps = np.arange(max(block.start, window), block.stop)
-        inputs = np.stack([scaled[t - window : t] for t in steps])[..., None] if len(steps) else (
-            np.zeros((0, window, 1), np.float32)
+        inputs = (
+            np.stack([scaled[t - window : t] for t in steps])[..., None]
+            if len(steps)
+            else (np.zeros((0, window, 1), np.float32))
         )
         splits[key] = (inputs, scaled[steps])
         target_times[key] = times[steps]

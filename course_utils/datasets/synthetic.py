@@ -82,9 +82,7 @@ def make_adding_problem(n_samples=2000, n_timesteps=100, seed=0, validation_frac
     markers[np.arange(n), second] = 1
     inputs = np.stack([values, markers], axis=-1).astype(np.float32)
     targets = (values[np.arange(n), first] + values[np.arange(n), second]).astype(np.float32)
-    return _split(
-        "adding_problem", inputs, targets, validation_fraction, test_fraction, seed=seed, baseline_mse=1 / 6
-    )
+    return _split("adding_problem", inputs, targets, validation_fraction, test_fraction, seed=seed, baseline_mse=1 / 6)
 
 
 def make_copy_task(

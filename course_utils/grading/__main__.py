@@ -50,8 +50,9 @@ def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ASSIGNMENTS:  # the short form: ASSIGNMENT NOTEBOOK
         argv.insert(0, "grade")
-    parser = argparse.ArgumentParser(prog="python -m course_utils.grading",
-                                     description="Release the homework to students, or grade one submission.")
+    parser = argparse.ArgumentParser(
+        prog="python -m course_utils.grading", description="Release the homework to students, or grade one submission."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     release = commands.add_parser("release", help="write the student notebooks (solutions stubbed, outputs cleared)")
     release.add_argument("--source", default="notebooks/homework", help="folder of source notebooks with solutions")

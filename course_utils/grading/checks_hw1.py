@@ -34,10 +34,17 @@ def check_rnn_step(ns, grade):
     N, d, u = 4, 3, 5
     x, h = rng.standard_normal((N, d)), rng.standard_normal((N, u))
     W_x, W_h, b = 0.5 * rng.standard_normal((d, u)), 0.5 * rng.standard_normal((u, u)), 0.5 * rng.standard_normal(u)
-    got = call(fn, x.copy(), h.copy(), W_x.copy(), W_h.copy(), b.copy(), what="rnn_step_forward(x_t, h_prev, W_x, W_h, b)")
+    got = call(
+        fn, x.copy(), h.copy(), W_x.copy(), W_h.copy(), b.copy(), what="rnn_step_forward(x_t, h_prev, W_x, W_h, b)"
+    )
     problem = array_problem(got, "h_t", (N, u))
-    shapes = "(called with " + ", ".join(f"{n} {shape_text(a.shape)}" for n, a in
-                                          (("x_t", x), ("h_prev", h), ("W_x", W_x), ("W_h", W_h), ("b", b))) + ")"
+    shapes = (
+        "(called with "
+        + ", ".join(
+            f"{n} {shape_text(a.shape)}" for n, a in (("x_t", x), ("h_prev", h), ("W_x", W_x), ("W_h", W_h), ("b", b))
+        )
+        + ")"
+    )
     if not grade.award("h_t is a float array of shape (N, u)", 1, problem is None, f"{problem} {shapes}"):
         return
     want = np.tanh(x @ W_x + h @ W_h + b)
@@ -82,8 +89,12 @@ def check_numerical_gradient(ns, grade):
         ("twice the gradient: central differences divide by 2ε, not ε", {k: 2 * v for k, v in exact.items()}),
         ("half the gradient: central differences divide by 2ε (you divided by 4ε?)", {k: v / 2 for k, v in exact.items()}),
     ]  # fmt: skip
-    grade.award("matches the exact gradient to 1e-7", 2, same(got, exact, 1e-7),
-                explain(got, exact, variants, "the gradient", 1e-7))
+    grade.award(
+        "matches the exact gradient to 1e-7",
+        2,
+        same(got, exact, 1e-7),
+        explain(got, exact, variants, "the gradient", 1e-7),
+    )
     unchanged = all(np.allclose(params[k], before[k], rtol=0, atol=1e-12) for k in params)
     grade.award("params are left unchanged", 1, unchanged,
                 "numerical_gradient changed params: restore each θ_k (e.g. theta[index] = saved) "
@@ -142,7 +153,9 @@ def check_rnn_bptt(ns, grade):
         raise StudentError(f"rnn_bptt should return a pair (loss, grads), got {type(out).__name__}.")
     loss, grads = out
     if not isinstance(loss, (float, int, np.floating)) and np.shape(loss) != ():
-        raise StudentError(f"the loss should be one number (a float), got {type(loss).__name__} of shape {np.shape(loss)}.")
+        raise StudentError(
+            f"the loss should be one number (a float), got {type(loss).__name__} of shape {np.shape(loss)}."
+        )
     loss, grads = float(loss), dict_of_arrays(grads, params, "grads")
     summed = abs(loss - T * ref.loss) < 1e-6
     loss_hint = (f"J = 1/T Σ_t −log ŷ_t[y_t] with ŷ_t = softmax(h_t W_y + b_y): expected {ref.loss:.6f}, got {loss:.6f}"
@@ -156,8 +169,12 @@ def check_rnn_bptt(ns, grade):
         matched = [(h, {k: v[k] for k in keys}) for h, v in variants]
         grade.award(label, points, same(mine, want), f"{explain(mine, want, matched, label)}. {formula}")
 
-    award("∂J/∂W_y and ∂J/∂b_y (the read-out)", ("W_y", "b_y"), 1,
-          "∂J/∂z_t = (ŷ_t − onehot(y_t)) / T; ∂J/∂W_y = Σ_t h_tᵀ ∂J/∂z_t, ∂J/∂b_y = Σ_t ∂J/∂z_t")
+    award(
+        "∂J/∂W_y and ∂J/∂b_y (the read-out)",
+        ("W_y", "b_y"),
+        1,
+        "∂J/∂z_t = (ŷ_t − onehot(y_t)) / T; ∂J/∂W_y = Σ_t h_tᵀ ∂J/∂z_t, ∂J/∂b_y = Σ_t ∂J/∂z_t",
+    )
     award("∂J/∂W_h", ("W_h",), 1, "∂J/∂W_h = Σ_t h_{t-1}ᵀ ∂J/∂a_t, one term per use of W_h")
     award("∂J/∂W_x and ∂J/∂b", ("W_x", "b"), 2,
           "∂J/∂a_t = (∂J/∂z_t W_yᵀ + ∂J/∂a_{t+1} W_hᵀ) ⊙ (1 − h_t²); "
@@ -281,22 +298,29 @@ def check_lstm_backward(ns, grade):
     ref_lstm_backward(dh, np.zeros_like(dc), ref_cache, inputs["W_h"], no_dc_grads)
     a = inputs["x_t"] @ inputs["W_x"] + inputs["h_prev"] @ inputs["W_h"] + inputs["b"]
     f = sigmoid(np.split(a, 4, axis=-1)[1])  # the forget gate, for the hint about dc
-    wrong_gates = [g for g, mine, want in zip(GATES, np.split(grads["b"], 4), np.split(ref_grads["b"], 4)) if not same(mine, want)]
+    wrong_gates = [
+        g for g, mine, want in zip(GATES, np.split(grads["b"], 4), np.split(ref_grads["b"], 4)) if not same(mine, want)
+    ]
     if {"i", "f", "g"} <= set(wrong_gates):  # i, f and g all receive ∂J/∂c_t: the mistake is before the gates
         gate_hint = ("the dc argument (∂J/∂c_t arriving from step t+1) is ignored: " + DC
                      if same(grads["b"], no_dc_grads["b"]) else "∂J/∂c_t is wrong (i, f and g all use it): " + DC)  # fmt: skip
     else:
         gate_hint = "; ".join(GATE_GRADIENTS[g] for g in wrong_gates)
-    grade.award("∂J/∂c_{t-1}", 1, same(out[1], ref_dc),
-                "∂J/∂c_{t-1} = ∂J/∂c_t ⊙ f, with " + DC + (" - yours ignores dc" if same(out[1], ref_dc - dc * f) else ""))
+    grade.award(
+        "∂J/∂c_{t-1}",
+        1,
+        same(out[1], ref_dc),
+        "∂J/∂c_{t-1} = ∂J/∂c_t ⊙ f, with " + DC + (" - yours ignores dc" if same(out[1], ref_dc - dc * f) else ""),
+    )
     grade.award("∂J/∂h_{t-1}", 1, same(out[0], ref_dh),
                 "∂J/∂h_{t-1} = ∂J/∂a W_hᵀ, with ∂J/∂a = [∂J/∂a_i | ∂J/∂a_f | ∂J/∂a_g | ∂J/∂a_o] (N, 4u)"
                 + (f"; wrong gate gradients: {gate_hint}" if wrong_gates else ""))  # fmt: skip
     grade.award("∂J/∂W_x and ∂J/∂W_h", 1, same(grads["W_x"], ref_grads["W_x"]) and same(grads["W_h"], ref_grads["W_h"]),
                 "∂J/∂W_x = x_tᵀ ∂J/∂a and ∂J/∂W_h = h_{t-1}ᵀ ∂J/∂a (summed over the batch)"
                 + (f"; wrong gate gradients: {gate_hint}" if wrong_gates else ""))  # fmt: skip
-    grade.award("∂J/∂b", 1, not wrong_gates,
-                f"∂J/∂b = Σ_batch ∂J/∂a; wrong for gate(s) {', '.join(wrong_gates)}: {gate_hint}")
+    grade.award(
+        "∂J/∂b", 1, not wrong_gates, f"∂J/∂b = Σ_batch ∂J/∂a; wrong for gate(s) {', '.join(wrong_gates)}: {gate_hint}"
+    )
 
 
 # ---- Q6 ----------------------------------------------------------------------------------------
@@ -306,7 +330,11 @@ def check_lstm_backward(ns, grade):
 def check_clipping(ns, grade):
     fn = need(ns, "clip_by_global_norm")
     rng = np.random.default_rng(606)
-    big = {"W_x": 3 * rng.standard_normal((3, 4)), "W_h": rng.standard_normal((4, 4)), "b": 0.1 * rng.standard_normal(4)}
+    big = {
+        "W_x": 3 * rng.standard_normal((3, 4)),
+        "W_h": rng.standard_normal((4, 4)),
+        "b": 0.1 * rng.standard_normal(4),
+    }
     threshold = 1.0
     norm = np.sqrt(sum(np.sum(g**2) for g in big.values()))  # ‖ĝ‖ over ALL gradients (about 10 here)
     want = {k: g * threshold / norm for k, g in big.items()}
@@ -325,5 +353,9 @@ def check_clipping(ns, grade):
                 explain(got, want, variants, "the clipped gradient"))  # fmt: skip
     small = {k: g * 0.5 / norm for k, g in big.items()}  # ‖ĝ‖ = 0.5 < threshold
     got = dict_of_arrays(call(fn, copy_arrays(small), threshold, what=what), big, "the clipped gradients")
-    grade.award("‖ĝ‖ < threshold: ĝ unchanged", 1, same(got, small),
-                "a gradient whose norm is below the threshold must stay as it is (clip only when ‖ĝ‖ ≥ threshold)")
+    grade.award(
+        "‖ĝ‖ < threshold: ĝ unchanged",
+        1,
+        same(got, small),
+        "a gradient whose norm is below the threshold must stay as it is (clip only when ‖ĝ‖ ≥ threshold)",
+    )

@@ -38,7 +38,11 @@ def _student_layer(ns, reset_after, d=D, u=U):
     cls = _gru_class(ns)
     cell = call(cls, u, reset_after=reset_after, what=f"GRUCell({u}, reset_after={reset_after})")
     layer = keras.layers.RNN(cell, return_sequences=True)
-    call(layer.build, (None, None, d), what=f"building GRUCell({u}, reset_after={reset_after}) on {d} features (your build)")
+    call(
+        layer.build,
+        (None, None, d),
+        what=f"building GRUCell({u}, reset_after={reset_after}) on {d} features (your build)",
+    )
     if any(isinstance(sub, (keras.layers.GRUCell, keras.layers.GRU)) for sub in getattr(cell, "_layers", [])):
         raise StudentError("GRUCell wraps Keras' own GRU cell: write the equations yourself.")
     for name, shape in _expected_shapes(d, u, reset_after).items():
@@ -47,7 +51,9 @@ def _student_layer(ns, reset_after, d=D, u=U):
             raise StudentError(f"the cell has no weight `{name}`: in build, create it with "
                                f"self.{name} = self.add_weight(shape={shape_text(shape)}, ...).")  # fmt: skip
         if tuple(weight.shape) != shape:
-            why = {"bias": " (reset_after=True: row 0 is added to x_t W_x, row 1 to h_{t-1} W_h; reset_after=False: one (3u,) bias)"}
+            why = {
+                "bias": " (reset_after=True: row 0 is added to x_t W_x, row 1 to h_{t-1} W_h; reset_after=False: one (3u,) bias)"
+            }
             raise StudentError(f"`{name}` has shape {shape_text(tuple(weight.shape))}, expected {shape_text(shape)} "
                                f"for d={d} input features and u={u} units{why.get(name, '')}.")  # fmt: skip
     if len(cell.trainable_weights) != 3:
@@ -112,7 +118,10 @@ OTHER_MODE = {
 }  # fmt: skip
 
 
-CANDIDATE = {True: "h̃ = tanh(x_t W_xh + b_xh + r ⊙ (h_{t-1} W_hh + b_hh))", False: "h̃ = tanh(x_t W_xh + (r ⊙ h_{t-1}) W_hh + b_h)"}
+CANDIDATE = {
+    True: "h̃ = tanh(x_t W_xh + b_xh + r ⊙ (h_{t-1} W_hh + b_hh))",
+    False: "h̃ = tanh(x_t W_xh + (r ⊙ h_{t-1}) W_hh + b_h)",
+}
 # ({block: saturating input bias}, what is then left to check): z = 0 gives h_t = h̃_t, r = 1 lets all of h_{t-1} in
 GRU_PROBES = {mode: [({0: -30.0, 1: 30.0}, f"with z = 0 and r = 1 (bias ±30) your h_t ≠ h̃_t: check the candidate, "
                                            f"columns [2u:3u]: {CANDIDATE[mode]}"),
@@ -158,7 +167,9 @@ def _check_outputs(ns, grade, reset_after, first_points, all_points):
         grade.award("every step equals keras.layers.GRU", all_points, True)
         return
     args = (x, weights["kernel"], weights["recurrent_kernel"], weights["bias"], reset_after)
-    variants = [(hint, gru_numpy(*args, bug)) for bug, hint in GRU_BUGS.items() if reset_after or bug != "no_recurrent_bias"]
+    variants = [
+        (hint, gru_numpy(*args, bug)) for bug, hint in GRU_BUGS.items() if reset_after or bug != "no_recurrent_bias"
+    ]
     variants.append((OTHER_MODE[reset_after], gru_numpy(*args, "other_mode")))
     hint = explain(got, want, variants, "h_t", tol=1e-5)
     if "differs from the expected" in hint:  # saturate gates through their input bias to look at one part at a time
@@ -232,8 +243,14 @@ def _check_counts(ns, grade, qid, groups):
             raise StudentError(f"{name} should return a list of {len(layers)} counts, one per layer "
                                f"({', '.join(layers)}), got {got!r:.80}.")  # fmt: skip
         for j, (value, want, known) in enumerate(zip(got, exact(**sizes), mistakes(**sizes))):
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) or value != int(value):
-                raise StudentError(f"{name}: the count of layer {j + 1} ({layers[j]}) should be a whole number, got {value!r:.40}.")
+            if (
+                isinstance(value, (bool, np.bool_))
+                or not isinstance(value, (int, float, np.integer, np.floating))
+                or value != int(value)
+            ):
+                raise StudentError(
+                    f"{name}: the count of layer {j + 1} ({layers[j]}) should be a whole number, got {value!r:.40}."
+                )
             if ok[j] and int(value) != want:
                 ok[j] = False
                 match = [hint for hint, count in known if count == int(value)]

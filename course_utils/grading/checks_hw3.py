@@ -67,9 +67,12 @@ def _summary_problems(model, vocab_size):
     pairs = [(r, layer) for r, layer in zip(rows, model.layers) if r.layer_class != "InputLayer"]
     if len(pairs) != len(want["rows"]):
         found = ", ".join(r.layer_class for r, _ in pairs)
-        return {w.layer_class: f"the model has {len(pairs)} layers ({found}); the required summary has 3" for w in want["rows"]}
+        return {
+            w.layer_class: f"the model has {len(pairs)} layers ({found}); the required summary has 3"
+            for w in want["rows"]
+        }
     problems = {}
-    for index, (row, (got, layer)) in enumerate(zip(want["rows"], pairs)):
+    for row, (got, layer) in zip(want["rows"], pairs):
         cls, shape, params = row.layer_class, tuple(row.output_shape), row.params
         checks = (("class", cls, got.layer_class), ("output shape", shape, tuple(got.output_shape)),
                   ("parameters", f"{params:,}", f"{got.params:,}"))  # fmt: skip
@@ -93,7 +96,11 @@ def check_build_model(ns, grade):
     fn = need(ns, "build_model", own_work=False)
     model = call(fn, CHECK_VOCABULARY, what=f"build_model({CHECK_VOCABULARY})")
     problems = _summary_problems(model, CHECK_VOCABULARY)
-    rows = (("Embedding", "row 1: Embedding"), ("Bidirectional", "row 2: Bidirectional(LSTM)"), ("Dense", "row 3: Dense(1, sigmoid)"))
+    rows = (
+        ("Embedding", "row 1: Embedding"),
+        ("Bidirectional", "row 2: Bidirectional(LSTM)"),
+        ("Dense", "row 3: Dense(1, sigmoid)"),
+    )
     for cls, label in rows:
         grade.award(label, 1, cls not in problems, problems.get(cls))
 

@@ -71,7 +71,9 @@ def explain(got, want, variants, what, tol=1e-6):
 
 
 def copy_arrays(value):
-    return {k: np.array(v, copy=True) for k, v in value.items()} if isinstance(value, dict) else np.array(value, copy=True)
+    return (
+        {k: np.array(v, copy=True) for k, v in value.items()} if isinstance(value, dict) else np.array(value, copy=True)
+    )
 
 
 def dict_of_arrays(value, like, what):

@@ -45,7 +45,9 @@ def time_limit(seconds):
     """Raise :class:`QuestionTimeout` in the main thread after ``seconds`` (no limit elsewhere or for None)."""
     if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0):
         raise ValueError(f"a time limit must be a positive number of seconds (or None), got {seconds!r}.")
-    usable = seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    usable = (
+        seconds is not None and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
     if not usable:
         yield
         return

@@ -100,9 +100,13 @@ def release_notebook(source_path, release_path):
             try:
                 _parses(cell.source)
             except SyntaxError as exc:
-                raise MarkerError(f"{where}: the released cell is not valid Python ({exc.msg}, line {exc.lineno}).") from None
+                raise MarkerError(
+                    f"{where}: the released cell is not valid Python ({exc.msg}, line {exc.lineno})."
+                ) from None
     if total == 0:
-        raise MarkerError(f"{source_path.name} has no solution regions ({BEGIN!r} ... {END!r}): is it a homework source?")
+        raise MarkerError(
+            f"{source_path.name} has no solution regions ({BEGIN!r} ... {END!r}): is it a homework source?"
+        )
     nbformat.validate(nb)
     release_path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, release_path)

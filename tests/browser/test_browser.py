@@ -21,8 +21,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "reports" / "browser"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+BROWSER_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 NOTEBOOK_01 = "01_sequences_and_the_recurrent_neuron.ipynb"
 WIDGET_NOTEBOOK = "03_vanishing_and_exploding_gradients.ipynb"
 
@@ -60,11 +68,24 @@ def lab(tmp_path_factory):
     # render every cell (JupyterLab 4 virtualises long notebooks; we want to see all outputs)
     (notebook_settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
     port, token = free_port(), "course-browser-test"
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces")}
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
-               f"--ServerApp.root_dir={root / 'notebooks'}", "--allow-root"]
+    env = {
+        **os.environ,
+        "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(root / "workspaces"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.expose_app_in_browser=True",
+        f"--ServerApp.root_dir={root / 'notebooks'}",
+        "--allow-root",
+    ]
     log = open(root / "server.log", "w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -104,7 +125,8 @@ def run_all(page, base, token, notebook, timeout_s=240):
                 && panel.sessionContext.session.kernel;
             return kernel && kernel.status === 'idle';
         }""",
-        timeout=120_000, polling=500,
+        timeout=120_000,
+        polling=500,
     )
     # forget the stored outputs and execution counts, so "done" below means "ran again here"
     page.evaluate("""() => {
@@ -125,7 +147,8 @@ def run_all(page, base, token, notebook, timeout_s=240):
             return cells.length > 0 && cells.every(c => c.executionCount !== null)
                 && kernel && kernel.status === 'idle';
         }""",
-        timeout=timeout_s * 1000, polling=500,
+        timeout=timeout_s * 1000,
+        polling=500,
     )
     return time.time() - start
 
@@ -156,7 +179,9 @@ def test_widget_slider_redraws_its_plot(browser, lab):
     run_all(page, base, token, WIDGET_NOTEBOOK)
     assert_no_errors(page, WIDGET_NOTEBOOK)
     page.screenshot(path=str(ARTIFACTS / "widget_notebook.png"), full_page=True)
-    slider = page.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle, .jupyter-widgets input[type=range]").first
+    slider = page.locator(
+        ".widget-slider .noUi-handle, .widget-slider .ui-slider-handle, .jupyter-widgets input[type=range]"
+    ).first
     slider.scroll_into_view_if_needed()
     widget_area = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea')][1]")
     image = widget_area.locator("img").first
@@ -168,7 +193,8 @@ def test_widget_slider_redraws_its_plot(browser, lab):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(
         "([el, old]) => el.querySelector('img') && el.querySelector('img').getAttribute('src') !== old",
-        arg=[widget_area.element_handle(), before], timeout=30_000,
+        arg=[widget_area.element_handle(), before],
+        timeout=30_000,
     )
     page.screenshot(path=str(ARTIFACTS / "widget_after.png"))
 
@@ -188,7 +214,9 @@ def test_rendered_site_pages_load_with_images(browser, tmp_path):
 
     for href in hrefs:
         notebook = nbformat.read(ROOT / "notebooks" / Path(href).with_suffix(".ipynb"), as_version=4)
-        stored = sum("image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+        stored = sum(
+            "image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs
+        )
         page.goto((tmp_path / "site" / href).as_uri())
         assert page.title(), f"{href}: the page did not load"
         assert page.locator("img").count() >= stored, f"{href}: fewer images than the notebook's {stored} plots"

@@ -96,6 +96,7 @@ def test_keras_gru_is_the_lecture_gru_with_z_flipped(d, u):
     p = ref.random_params(rng, ref.gru_shapes(d, u))
     x = sequence(rng, d)
     want, _ = ref.run(ref.lecture_gru_step(p), x, np.zeros((x.shape[0], u)))
+
     def packed(sign):  # the z blocks times sign, then r and the candidate as printed
         return [
             np.concatenate([sign * p["Uz"].T, p["Ur"].T, p["U"].T], axis=1),

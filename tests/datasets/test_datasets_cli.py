@@ -6,7 +6,7 @@ import sys
 import time
 
 import pytest
-from datasets_testkit import CopyingDownloader, empty_cache, requires_real_data, sdist_dataset  # noqa: F401
+from datasets_testkit import CopyingDownloader, requires_real_data
 
 from course_utils.datasets import __main__ as cli
 from course_utils.datasets import cache, fetch

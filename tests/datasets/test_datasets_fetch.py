@@ -8,15 +8,7 @@ import json
 import os
 
 import pytest
-from datasets_testkit import (  # noqa: F401  (fixtures)
-    CopyingDownloader,
-    build_sdist,
-    build_wheel,
-    empty_cache,
-    fake_dataset,
-    sdist_dataset,
-    sha256,
-)
+from datasets_testkit import CopyingDownloader, build_sdist, build_wheel, fake_dataset, sha256
 
 from course_utils.datasets import cache, fetch, registry
 from course_utils.datasets.errors import DatasetError, DatasetMissingError, FetchError, IntegrityError

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from datasets_testkit import empty_cache, requires_real_data  # noqa: F401  (fixture)
+from datasets_testkit import requires_real_data
 
 from course_utils.datasets import series, text
 from course_utils.datasets.errors import DatasetMissingError

@@ -30,6 +30,7 @@ def test_regression_series_has_seed_000s_shape_and_a_learnable_target():
     data = synthetic.make_regression_series(n_samples=400, seed=0)
     x, y = data["train"]
     assert x.shape == (320, 200, 2) and y.shape == (320,) and x.dtype == y.dtype == np.float32
+
     # a linear model on the last few steps predicts far better than the last-value baseline
     def design(inputs):
         return np.c_[inputs[:, -4:, :].reshape(len(inputs), -1), np.ones(len(inputs))]

@@ -65,7 +65,9 @@ def planted(ns, nb, edits):
     edited = {}
     for old, new in edits:
         cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and old in c.source]
-        assert len(cells) == 1 and nb.cells[cells[0]].source.count(old) == 1, f"the planted bug's text must occur once: {old!r}"
+        assert len(cells) == 1 and nb.cells[cells[0]].source.count(old) == 1, (
+            f"the planted bug's text must occur once: {old!r}"
+        )
         text = edited.get(cells[0], nb.cells[cells[0]].source)
         edited[cells[0]] = text.replace(old, new)
     ns, errors = run_cells([edited[i] for i in sorted(edited)], dict(ns))

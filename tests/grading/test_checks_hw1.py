@@ -5,8 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.grading.core import run_checks, run_question
 from course_utils.grading.checks_hw1 import BPTT_BUGS, QUESTIONS, bptt_variant
+from course_utils.grading.core import run_checks, run_question
 from course_utils.numpy_rnn import random_params, simple_rnn_bptt
 
 from .nbexec import code_cells, planted, released, run_cells, source
@@ -42,40 +42,161 @@ def test_release_scores_zero_on_every_question():
 
 # (name, edits of the reference solution, question that loses points, points lost, hint pattern)
 BUGS = [
-    ("rnn step without bias", [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h)")],
-     "Q1", 1, r"bias b is missing"),
-    ("rnn step with W_h transposed", [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h.T + b)")],
-     "Q1", 1, r"h_\{t-1\} W_h, not h_\{t-1\} W_hᵀ"),
-    ("rnn step returns NaN", [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.full((len(x_t), len(b)), np.nan)")],
-     "Q1", 2, r"NaN or infinity"),
-    ("rnn step returns the wrong shape", [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h + b).T")],
-     "Q1", 2, r"h_t has shape \(5, 4\), expected \(4, 5\)"),
-    ("forward difference", [("theta[index] = saved - eps\n", "theta[index] = saved\n"), ("(plus - minus) / (2 * eps)", "(plus - minus) / eps")],
-     "Q2", 2, r"forward difference"),
-    ("divides by eps, not 2 eps", [("(plus - minus) / (2 * eps)", "(plus - minus) / eps")], "Q2", 2, r"divide by 2ε, not ε"),
-    ("params not restored", [("            theta[index] = saved\n            grad", "            grad")], "Q2", 1, r"restore each θ_k"),
-    ("integer gradient array", [("np.zeros_like(theta, dtype=float)", "np.zeros_like(theta, dtype=int)")], "Q2", 3, r"dtype int64; it should hold floats"),
+    (
+        "rnn step without bias",
+        [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h)")],
+        "Q1",
+        1,
+        r"bias b is missing",
+    ),
+    (
+        "rnn step with W_h transposed",
+        [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h.T + b)")],
+        "Q1",
+        1,
+        r"h_\{t-1\} W_h, not h_\{t-1\} W_hᵀ",
+    ),
+    (
+        "rnn step returns NaN",
+        [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.full((len(x_t), len(b)), np.nan)")],
+        "Q1",
+        2,
+        r"NaN or infinity",
+    ),
+    (
+        "rnn step returns the wrong shape",
+        [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return np.tanh(x_t @ W_x + h_prev @ W_h + b).T")],
+        "Q1",
+        2,
+        r"h_t has shape \(5, 4\), expected \(4, 5\)",
+    ),
+    (
+        "forward difference",
+        [
+            ("theta[index] = saved - eps\n", "theta[index] = saved\n"),
+            ("(plus - minus) / (2 * eps)", "(plus - minus) / eps"),
+        ],
+        "Q2",
+        2,
+        r"forward difference",
+    ),
+    (
+        "divides by eps, not 2 eps",
+        [("(plus - minus) / (2 * eps)", "(plus - minus) / eps")],
+        "Q2",
+        2,
+        r"divide by 2ε, not ε",
+    ),
+    (
+        "params not restored",
+        [("            theta[index] = saved\n            grad", "            grad")],
+        "Q2",
+        1,
+        r"restore each θ_k",
+    ),
+    (
+        "integer gradient array",
+        [("np.zeros_like(theta, dtype=float)", "np.zeros_like(theta, dtype=int)")],
+        "Q2",
+        3,
+        r"dtype int64; it should hold floats",
+    ),
     ("off-by-one in BPTT", [("np.outer(h[t - 1], da)", "np.outer(h[t], da)")], "Q3", 1, r"off-by-one in BPTT"),
     ("truncated BPTT", [("dh = dz @ W_y.T + da_next @ W_h.T", "dh = dz @ W_y.T")], "Q3", 3, r"through time"),
-    ("sum instead of mean", [("loss += -np.log(p[t][y[t]]) / T", "loss += -np.log(p[t][y[t]])"), ("dz /= T ", "dz /= 1 ")],
-     "Q3", 5, r"SUM over the T steps|T times too large"),
-    ("missing tanh derivative", [("da = dh * (1.0 - h[t] ** 2)", "da = dh")], "Q3", 3, r"derivative of tanh is missing"),
-    ("swapped gates i and f", [("a_i, a_f, a_g, a_o = np.split", "a_f, a_i, a_g, a_o = np.split")], "Q4", 2, r"as gates \(f, i, g, o\).*Keras' fused order"),
-    ("seed 000's gate order i, f, o, g", [("a_i, a_f, a_g, a_o = np.split", "a_i, a_f, a_o, a_g = np.split")], "Q4", 2, r"as gates \(i, f, o, g\)"),
-    ("lstm without bias", [("a = x_t @ W_x + h_prev @ W_h + b\n", "a = x_t @ W_x + h_prev @ W_h\n")], "Q4", 2, r"bias b is missing"),
+    (
+        "sum instead of mean",
+        [("loss += -np.log(p[t][y[t]]) / T", "loss += -np.log(p[t][y[t]])"), ("dz /= T ", "dz /= 1 ")],
+        "Q3",
+        5,
+        r"SUM over the T steps|T times too large",
+    ),
+    (
+        "missing tanh derivative",
+        [("da = dh * (1.0 - h[t] ** 2)", "da = dh")],
+        "Q3",
+        3,
+        r"derivative of tanh is missing",
+    ),
+    (
+        "swapped gates i and f",
+        [("a_i, a_f, a_g, a_o = np.split", "a_f, a_i, a_g, a_o = np.split")],
+        "Q4",
+        2,
+        r"as gates \(f, i, g, o\).*Keras' fused order",
+    ),
+    (
+        "seed 000's gate order i, f, o, g",
+        [("a_i, a_f, a_g, a_o = np.split", "a_i, a_f, a_o, a_g = np.split")],
+        "Q4",
+        2,
+        r"as gates \(i, f, o, g\)",
+    ),
+    (
+        "lstm without bias",
+        [("a = x_t @ W_x + h_prev @ W_h + b\n", "a = x_t @ W_x + h_prev @ W_h\n")],
+        "Q4",
+        2,
+        r"bias b is missing",
+    ),
     ("h_t without tanh(c_t)", [("h_t = o * tanh_c", "h_t = o * c_t")], "Q4", 1, r"c_t is right but h_t is not"),
-    ("forget-gate gradient without c_{t-1}", [("dc_t * c_prev * f * (1 - f)", "dc_t * f * (1 - f)")], "Q5", 3, r"∂J/∂a_f = ∂J/∂c_t ⊙ c_\{t-1\}"),
-    ("dc from step t+1 ignored", [("dc_t = dh * o * (1.0 - tanh_c**2) + dc", "dc_t = dh * o * (1.0 - tanh_c**2)")], "Q5", 4, r"dc argument .* is ignored|yours ignores dc"),
-    ("clipping by value", [("return {k: g * (threshold / norm) for k, g in grads.items()}", "return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}")],
-     "Q6", 2, r"clipping by VALUE"),
-    ("clipping each array by its own norm", [("return {k: g * (threshold / norm) for k, g in grads.items()}",
-                                             "return {k: g * min(1.0, threshold / np.linalg.norm(g)) for k, g in grads.items()}")],
-     "Q6", 2, r"Keras' clipnorm"),
-    ("clipping small gradients too", [("if norm >= threshold:", "if True:")], "Q6", 1, r"below the threshold must stay"),
-    ("delegating to the course's reference", [("return np.tanh(x_t @ W_x + h_prev @ W_h + b)",
-                                               "from course_utils.numpy_rnn import simple_rnn_forward\n"
-                                               "    return simple_rnn_forward(x_t[:, None], W_x, W_h, b, h0=h_prev)[:, 0]")],
-     "Q1", 2, r"course's reference implementation \(course_utils.numpy_rnn\)"),
+    (
+        "forget-gate gradient without c_{t-1}",
+        [("dc_t * c_prev * f * (1 - f)", "dc_t * f * (1 - f)")],
+        "Q5",
+        3,
+        r"∂J/∂a_f = ∂J/∂c_t ⊙ c_\{t-1\}",
+    ),
+    (
+        "dc from step t+1 ignored",
+        [("dc_t = dh * o * (1.0 - tanh_c**2) + dc", "dc_t = dh * o * (1.0 - tanh_c**2)")],
+        "Q5",
+        4,
+        r"dc argument .* is ignored|yours ignores dc",
+    ),
+    (
+        "clipping by value",
+        [
+            (
+                "return {k: g * (threshold / norm) for k, g in grads.items()}",
+                "return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}",
+            )
+        ],
+        "Q6",
+        2,
+        r"clipping by VALUE",
+    ),
+    (
+        "clipping each array by its own norm",
+        [
+            (
+                "return {k: g * (threshold / norm) for k, g in grads.items()}",
+                "return {k: g * min(1.0, threshold / np.linalg.norm(g)) for k, g in grads.items()}",
+            )
+        ],
+        "Q6",
+        2,
+        r"Keras' clipnorm",
+    ),
+    (
+        "clipping small gradients too",
+        [("if norm >= threshold:", "if True:")],
+        "Q6",
+        1,
+        r"below the threshold must stay",
+    ),
+    (
+        "delegating to the course's reference",
+        [
+            (
+                "return np.tanh(x_t @ W_x + h_prev @ W_h + b)",
+                "from course_utils.numpy_rnn import simple_rnn_forward\n"
+                "    return simple_rnn_forward(x_t[:, None], W_x, W_h, b, h0=h_prev)[:, 0]",
+            )
+        ],
+        "Q1",
+        2,
+        r"course's reference implementation \(course_utils.numpy_rnn\)",
+    ),
 ]
 DEPENDS = {"Q4": {"Q5"}}  # Q5 runs through the student's forward pass
 
@@ -122,7 +243,10 @@ def test_student_code_that_misbehaves_gets_a_score_and_a_hint():
     for name, (fn, hint) in cases.items():
         result = run_question(q1, {"rnn_step_forward": fn})
         assert result["points"] == 0, name
-        assert re.search(hint, " ".join([result["error"] or ""] + [c["hint"] or "" for c in result["checks"]])), (name, result)
+        assert re.search(hint, " ".join([result["error"] or ""] + [c["hint"] or "" for c in result["checks"]])), (
+            name,
+            result,
+        )
 
 
 def test_an_infinite_loop_in_a_checked_function_hits_the_question_time_limit():

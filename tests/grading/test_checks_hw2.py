@@ -38,35 +38,115 @@ def test_release_scores_zero_on_every_question():
 
 # (name, edits of the reference solution, questions that lose points -> points lost, hint pattern)
 BUGS = [
-    ("z used the lectures' way", [("h = z * h_prev + (1 - z) * h_tilde", "h = (1 - z) * h_prev + z * h_tilde")],
-     {"Q2": 4, "Q3": 3}, r"z is used the wrong way round"),
-    ("z and r swapped", [("z = ops.sigmoid(ax[:, :u] + ah[:, :u])", "z = ops.sigmoid(ax[:, u : 2 * u] + ah[:, u : 2 * u])"),
-                         ("r = ops.sigmoid(ax[:, u : 2 * u] + ah[:, u : 2 * u])", "r = ops.sigmoid(ax[:, :u] + ah[:, :u])")],
-     {"Q2": 4, "Q3": 3}, r"z and r are swapped"),
-    ("recurrent bias row missing", [("ah = ops.matmul(h_prev, self.recurrent_kernel) + self.bias[1]", "ah = ops.matmul(h_prev, self.recurrent_kernel)")],
-     {"Q2": 4}, r"bias\[1\] is missing"),
-    ("reset before the product with reset_after=True",
-     [("h_tilde = ops.tanh(ax[:, 2 * u :] + r * ah[:, 2 * u :])",
-       "h_tilde = ops.tanh(ax[:, 2 * u :] + ops.matmul(r * h_prev, self.recurrent_kernel[:, 2 * u :]) + self.bias[1][2 * u :])")],
-     {"Q2": 4}, r"reset-BEFORE candidate"),
-    ("reset gate never used", [("h_tilde = ops.tanh(ax[:, 2 * u :] + r * ah[:, 2 * u :])", "h_tilde = ops.tanh(ax[:, 2 * u :] + ah[:, 2 * u :])")],
-     {"Q2": 4}, r"reset gate r is never applied"),
-    ("candidate with the sigmoid", [("h_tilde = ops.tanh(ax[:, 2 * u :] + ops.matmul(r * h_prev", "h_tilde = ops.sigmoid(ax[:, 2 * u :] + ops.matmul(r * h_prev")],
-     {"Q3": 3}, r"check the candidate, columns \[2u:3u\]"),
-    ("update gate without its recurrent term", [("z = ops.sigmoid(ax[:, :u] + ah[:, :u])", "z = ops.sigmoid(ax[:, :u])")],
-     {"Q2": 4, "Q3": 2}, r"the update gate z \(columns \[0:u\]\)"),  # reset_after=False: h_0 W_hz = 0, step 1 right
-    ("one bias row with reset_after=True", [("bias_shape = (2, 3 * u) if self.reset_after else (3 * u,)", "bias_shape = (3 * u,)")],
-     {"Q1": 1, "Q2": 4}, r"`bias` has shape \(12,\), expected \(2, 12\)"),
+    (
+        "z used the lectures' way",
+        [("h = z * h_prev + (1 - z) * h_tilde", "h = (1 - z) * h_prev + z * h_tilde")],
+        {"Q2": 4, "Q3": 3},
+        r"z is used the wrong way round",
+    ),
+    (
+        "z and r swapped",
+        [
+            ("z = ops.sigmoid(ax[:, :u] + ah[:, :u])", "z = ops.sigmoid(ax[:, u : 2 * u] + ah[:, u : 2 * u])"),
+            ("r = ops.sigmoid(ax[:, u : 2 * u] + ah[:, u : 2 * u])", "r = ops.sigmoid(ax[:, :u] + ah[:, :u])"),
+        ],
+        {"Q2": 4, "Q3": 3},
+        r"z and r are swapped",
+    ),
+    (
+        "recurrent bias row missing",
+        [
+            (
+                "ah = ops.matmul(h_prev, self.recurrent_kernel) + self.bias[1]",
+                "ah = ops.matmul(h_prev, self.recurrent_kernel)",
+            )
+        ],
+        {"Q2": 4},
+        r"bias\[1\] is missing",
+    ),
+    (
+        "reset before the product with reset_after=True",
+        [
+            (
+                "h_tilde = ops.tanh(ax[:, 2 * u :] + r * ah[:, 2 * u :])",
+                "h_tilde = ops.tanh(ax[:, 2 * u :] + ops.matmul(r * h_prev, self.recurrent_kernel[:, 2 * u :]) + self.bias[1][2 * u :])",
+            )
+        ],
+        {"Q2": 4},
+        r"reset-BEFORE candidate",
+    ),
+    (
+        "reset gate never used",
+        [
+            (
+                "h_tilde = ops.tanh(ax[:, 2 * u :] + r * ah[:, 2 * u :])",
+                "h_tilde = ops.tanh(ax[:, 2 * u :] + ah[:, 2 * u :])",
+            )
+        ],
+        {"Q2": 4},
+        r"reset gate r is never applied",
+    ),
+    (
+        "candidate with the sigmoid",
+        [
+            (
+                "h_tilde = ops.tanh(ax[:, 2 * u :] + ops.matmul(r * h_prev",
+                "h_tilde = ops.sigmoid(ax[:, 2 * u :] + ops.matmul(r * h_prev",
+            )
+        ],
+        {"Q3": 3},
+        r"check the candidate, columns \[2u:3u\]",
+    ),
+    (
+        "update gate without its recurrent term",
+        [("z = ops.sigmoid(ax[:, :u] + ah[:, :u])", "z = ops.sigmoid(ax[:, :u])")],
+        {"Q2": 4, "Q3": 2},
+        r"the update gate z \(columns \[0:u\]\)",
+    ),  # reset_after=False: h_0 W_hz = 0, step 1 right
+    (
+        "one bias row with reset_after=True",
+        [("bias_shape = (2, 3 * u) if self.reset_after else (3 * u,)", "bias_shape = (3 * u,)")],
+        {"Q1": 1, "Q2": 4},
+        r"`bias` has shape \(12,\), expected \(2, 12\)",
+    ),
     ("NaN in the output", [("return h, [h]", "return h * np.nan, [h]")], {"Q2": 4, "Q3": 3}, r"contains NaN"),
-    ("GRU count with one bias row", [("3 * u * (m + u + 2)", "3 * u * (m + u + 1)")], {"Q4": 1}, r"TWO bias vectors per block"),
-    ("GRU count with reset_after=True's biases", [("3 * u * (d + u + 1)", "3 * u * (d + u + 2)")], {"Q5": 1}, r"ONE bias vector per block"),
+    (
+        "GRU count with one bias row",
+        [("3 * u * (m + u + 2)", "3 * u * (m + u + 1)")],
+        {"Q4": 1},
+        r"TWO bias vectors per block",
+    ),
+    (
+        "GRU count with reset_after=True's biases",
+        [("3 * u * (d + u + 1)", "3 * u * (d + u + 2)")],
+        {"Q5": 1},
+        r"ONE bias vector per block",
+    ),
     ("Dense without its bias", [("u * k + k", "u * k")], {"Q5": 1}, r"one bias per unit"),
-    ("Bidirectional not doubled", [("2 * 3 * u * (d + u + 2)", "3 * u * (d + u + 2)")], {"Q6": 1}, r"two independent GRUs"),
-    ("LSTM after the bidirectional layer reads u, not 2u", [("4 * v * (2 * u + v + 1)", "4 * v * (u + v + 1)")], {"Q6": 1}, r"2u features per step"),
-    ("counts as one total", [("return [V * m, 3 * u * (m + u + 2), u + 1]", "return V * m + 3 * u * (m + u + 2) + u + 1")],
-     {"Q4": 2}, r"should return a list of 3 counts"),
-    ("a count hard-coded for the model shown", [("return [V * m, 3 * u * (m + u + 2), u + 1]", "return [16000, 4800, 33]")],
-     {"Q4": 2}, r"expected [\d,]+, got 16,000"),
+    (
+        "Bidirectional not doubled",
+        [("2 * 3 * u * (d + u + 2)", "3 * u * (d + u + 2)")],
+        {"Q6": 1},
+        r"two independent GRUs",
+    ),
+    (
+        "LSTM after the bidirectional layer reads u, not 2u",
+        [("4 * v * (2 * u + v + 1)", "4 * v * (u + v + 1)")],
+        {"Q6": 1},
+        r"2u features per step",
+    ),
+    (
+        "counts as one total",
+        [("return [V * m, 3 * u * (m + u + 2), u + 1]", "return V * m + 3 * u * (m + u + 2) + u + 1")],
+        {"Q4": 2},
+        r"should return a list of 3 counts",
+    ),
+    (
+        "a count hard-coded for the model shown",
+        [("return [V * m, 3 * u * (m + u + 2), u + 1]", "return [16000, 4800, 33]")],
+        {"Q4": 2},
+        r"expected [\d,]+, got 16,000",
+    ),
 ]
 
 
@@ -88,8 +168,10 @@ def test_cells_borrowed_from_keras_or_the_course_score_zero():
     class Wrapper(keras.layers.GRUCell):
         pass
 
-    for cls, hint in ((CourseGRUCell, r"course's reference implementation \(course_utils.cells"),
-                      (Wrapper, r"subclasses Keras' own GRU")):
+    for cls, hint in (
+        (CourseGRUCell, r"course's reference implementation \(course_utils.cells"),
+        (Wrapper, r"subclasses Keras' own GRU"),
+    ):
         for question in QUESTIONS[:3]:
             result = run_question(question, {"GRUCell": cls})
             assert result["points"] == 0 and re.search(hint, result["error"]), result

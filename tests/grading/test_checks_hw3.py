@@ -57,15 +57,37 @@ def test_release_scores_zero_on_every_question():
 
 BUILD = 'keras.layers.Bidirectional(keras.layers.LSTM(16, name="lstm"), name="bidirectional_lstm")'
 BUGS = [
-    ("no Bidirectional wrapper", [(BUILD, 'keras.layers.LSTM(32, name="lstm")')], 1, r"class: expected Bidirectional, got LSTM"),
-    ("return_sequences=True", [(BUILD, BUILD.replace("LSTM(16,", "LSTM(16, return_sequences=True,"))], 2,
-     r"output shape: expected \(None, 32\), got \(None, None, 32\).*return_sequences=False"),
-    ("a GRU inside the wrapper", [(BUILD, BUILD.replace("keras.layers.LSTM(16", "keras.layers.GRU(16"))], 1,
-     r"parameters: expected 6,272, got 4,800; the wrapped layer is GRU, not an LSTM"),
-    ("vocabulary hard-coded", [("keras.layers.Embedding(vocab_size, 32", "keras.layers.Embedding(10000, 32")], 1, r"don't hard-code it"),
+    (
+        "no Bidirectional wrapper",
+        [(BUILD, 'keras.layers.LSTM(32, name="lstm")')],
+        1,
+        r"class: expected Bidirectional, got LSTM",
+    ),
+    (
+        "return_sequences=True",
+        [(BUILD, BUILD.replace("LSTM(16,", "LSTM(16, return_sequences=True,"))],
+        2,
+        r"output shape: expected \(None, 32\), got \(None, None, 32\).*return_sequences=False",
+    ),
+    (
+        "a GRU inside the wrapper",
+        [(BUILD, BUILD.replace("keras.layers.LSTM(16", "keras.layers.GRU(16"))],
+        1,
+        r"parameters: expected 6,272, got 4,800; the wrapped layer is GRU, not an LSTM",
+    ),
+    (
+        "vocabulary hard-coded",
+        [("keras.layers.Embedding(vocab_size, 32", "keras.layers.Embedding(10000, 32")],
+        1,
+        r"don't hard-code it",
+    ),
     ("no sigmoid", [('keras.layers.Dense(1, activation="sigmoid"', "keras.layers.Dense(1")], 1, r"not sigmoid"),
-    ("fixed-length input", [('keras.Input(shape=(None,), dtype="int32")', 'keras.Input(shape=(32,), dtype="int32")')], 1,
-     r"expected \(None, None, 32\), got \(None, 32, 32\)"),
+    (
+        "fixed-length input",
+        [('keras.Input(shape=(None,), dtype="int32")', 'keras.Input(shape=(32,), dtype="int32")')],
+        1,
+        r"expected \(None, None, 32\), got \(None, 32, 32\)",
+    ),
 ]
 
 
@@ -81,7 +103,12 @@ PREDICT_BUGS = [
     ("probabilities instead of labels", "return probabilities", 2, r"return class labels, not probabilities"),
     ("shape (n, 1)", "return (probabilities > 0.5).astype(int)[:, None]", 2, r"flatten the \(n, 1\) predictions"),
     ("booleans", "return probabilities > 0.5", 2, r"convert them with .astype\(int\)"),
-    ("a Python list", "return [int(p > 0.5) for p in probabilities]", 0, None),  # a list of ints converts cleanly: accepted
+    (
+        "a Python list",
+        "return [int(p > 0.5) for p in probabilities]",
+        0,
+        None,
+    ),  # a list of ints converts cleanly: accepted
     ("another threshold", "return (probabilities > 0.9).astype(int)", 1, r"differ from the trained model's"),
 ]
 

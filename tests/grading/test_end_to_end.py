@@ -27,4 +27,6 @@ def test_release_of_assignment_1_scores_zero_without_crashing(tmp_path):
     assert report["score"] == 0 and not report["passed"]
     assert all(q["points"] == 0 and "not implemented yet" in q["error"] for q in report["questions"])
     assert {e["ename"] for e in report["execution"]["errors"]} == {"NotImplementedError"}
-    assert report["questions"][0]["error"].startswith("rnn_step_forward(x_t, h_prev, W_x, W_h, b) is not implemented yet")
+    assert report["questions"][0]["error"].startswith(
+        "rnn_step_forward(x_t, h_prev, W_x, W_h, b) is not implemented yet"
+    )

@@ -8,7 +8,15 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_utils.grading.__main__ import main
-from course_utils.grading.release import BEGIN, END, MarkerError, release_all, release_notebook, solution_regions, strip_solutions
+from course_utils.grading.release import (
+    BEGIN,
+    END,
+    MarkerError,
+    release_all,
+    release_notebook,
+    solution_regions,
+    strip_solutions,
+)
 
 from .nbexec import HOMEWORK
 
@@ -33,7 +41,11 @@ def solution_and_other_lines(nb):
 
 
 def test_there_are_three_homework_notebooks_each_with_solutions():
-    assert [p.name for p in SOURCES] == ["hw1_rnn_lstm_numpy.ipynb", "hw2_gru_cell_and_params.ipynb", "hw3_bidirectional_model.ipynb"]
+    assert [p.name for p in SOURCES] == [
+        "hw1_rnn_lstm_numpy.ipynb",
+        "hw2_gru_cell_and_params.ipynb",
+        "hw3_bidirectional_model.ipynb",
+    ]
     for path in SOURCES:
         assert solution_and_other_lines(nbformat.read(path, as_version=4))[0], path.name
 
@@ -64,18 +76,26 @@ def test_release_is_clean_and_otherwise_unchanged(releases, path):
 
 
 def test_stub_keeps_the_indentation_and_markdown_gets_nbgraders_stub():
-    text, count = strip_solutions("def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n")
+    text, count = strip_solutions(
+        "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n"
+    )
     assert count == 1 and text == "def f(x):\n    y = 1\n    # YOUR CODE HERE\n    raise NotImplementedError()"
-    assert strip_solutions("Answer:\n### BEGIN SOLUTION\nforty-two\n### END SOLUTION", "markdown")[0] == "Answer:\nYOUR ANSWER HERE"
+    assert (
+        strip_solutions("Answer:\n### BEGIN SOLUTION\nforty-two\n### END SOLUTION", "markdown")[0]
+        == "Answer:\nYOUR ANSWER HERE"
+    )
 
 
-@pytest.mark.parametrize("source, message", [
-    ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
-    ("x = 1\n### END SOLUTION\n", "without a BEGIN"),
-    ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n### END SOLUTION\n", "inside another"),
-    ("## BEGIN SOLUTION\nx = 1\n## END SOLUTION\n", "looks like a marker"),
-    ("### BEGIN SOLUTION x\nx = 1\n### END SOLUTION\n", "looks like a marker"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n", "never closed"),
+        ("x = 1\n### END SOLUTION\n", "without a BEGIN"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n### END SOLUTION\n", "inside another"),
+        ("## BEGIN SOLUTION\nx = 1\n## END SOLUTION\n", "looks like a marker"),
+        ("### BEGIN SOLUTION x\nx = 1\n### END SOLUTION\n", "looks like a marker"),
+    ],
+)
 def test_malformed_markers_are_refused(source, message):
     with pytest.raises(MarkerError, match=message):
         strip_solutions(source)

@@ -27,19 +27,19 @@ def test_exceptions_nan_a_deleted_cell_and_two_infinite_loops(tmp_path):
     path = write(
         tmp_path / "chaos.ipynb",
         FINE_STEP,
-        "raise RuntimeError('a student bug')",                                      # an exception in a cell
-        "def rnn_bptt(params, x, y):\n    while True:\n        pass",               # loops when the checks call it
+        "raise RuntimeError('a student bug')",  # an exception in a cell
+        "def rnn_bptt(params, x, y):\n    while True:\n        pass",  # loops when the checks call it
         "def clip_by_global_norm(grads, threshold):\n    return {k: g * np.nan for k, g in grads.items()}",  # NaN
         # numerical_gradient: its cell was deleted
-        "while True:\n    pass",                                                    # the notebook's time limit
-        "def lstm_step_forward(*args):\n    return None",                          # never runs
+        "while True:\n    pass",  # the notebook's time limit
+        "def lstm_step_forward(*args):\n    return None",  # never runs
     )
     report = grade_notebook("hw1", path, time_limit=5, question_limit=1.5)
     q = by_id(report)
     run = report["execution"]
     assert run["timed_out_cell"] == 5 and run["skipped_cells"] == [6]
     assert [e["ename"] for e in run["errors"]][:1] == ["RuntimeError"]
-    assert q["Q1"]["points"] == 2                                                # graded despite everything else
+    assert q["Q1"]["points"] == 2  # graded despite everything else
     assert "`numerical_gradient` is not defined" in q["Q2"]["error"]
     assert q["Q3"]["points"] == 0 and q["Q3"]["error"].startswith("time limit")
     assert "`lstm_step_forward` is not defined" in q["Q4"]["error"]
