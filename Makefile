@@ -18,14 +18,21 @@ unexport NO_COLOR
 
 PYTEST := $(BIN)/python -m pytest -n 2 --dist loadfile
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Lecture and homework-source notebooks keep their outputs and execution counts (nbval compares
+# them; without --keep-count every cell fails). .pre-commit-config.yaml uses the same arguments.
+NBSTRIPOUT_KEEP := --keep-output --keep-count
+NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: setup data lab test test-notebooks test-browser site bench notebooks release grade clean help
+.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
 	@echo "make test   - set up (first time only) and run every test: unit, doctests, notebooks"
+	@echo "make lint   - ruff (lint + format check, notebooks too) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
+	@echo "make colab [REPO=https://github.com/you/fork] - point every notebook's Colab badge and set-up cell at the repository"
+	@echo "make hooks  - install the pre-commit hooks (ruff, nbstripout) in this clone"
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make release - student homework notebooks (solutions stubbed, outputs cleared) into releases/"
@@ -50,9 +57,16 @@ data: setup
 lab: setup data
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The checks pre-commit runs on a commit, in check-only mode (nothing is rewritten here):
+# `ruff format` and `nbstripout $(NBSTRIPOUT_KEEP)` fix what they report.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/nbstripout --verify $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
+
 # Unit tests, doctests and strict nbval in one run (2 workers; --dist loadfile keeps each
 # notebook on one worker). The timing table is printed even when a test fails.
-test: setup data
+test: setup lint data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml --ignore=tests/browser tests course_utils notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
@@ -78,6 +92,15 @@ site: setup
 
 notebooks: setup data
 	$(BIN)/python -m course_utils.nbrun notebooks
+	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
+
+# Colab badges and set-up cells follow pyproject.toml's Repository; REPO= changes it first.
+colab: setup
+	$(BIN)/python -m course_utils.colab $(if $(REPO),--repo "$(REPO)")
+	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
+
+hooks: setup
+	$(BIN)/pre-commit install
 
 # Homework: the student notebooks, solutions replaced by stubs, into the git-ignored releases/.
 release: setup

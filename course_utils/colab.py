@@ -87,6 +87,15 @@ def badge_source(repo, relpath):
     return f"[![Open In Colab]({BADGE_IMAGE})]({badge_url(repo, relpath)})"
 
 
+def badge_as_text(source):
+    """The badge cell as a plain link (no image from the network), for the offline static site.
+
+    >>> badge_as_text(badge_source("https://github.com/you/rnn", "notebooks/01_x.ipynb"))
+    '[Open this notebook in Colab](https://colab.research.google.com/github/you/rnn/blob/main/notebooks/01_x.ipynb)'
+    """
+    return re.sub(r"^\[!\[Open In Colab\]\([^)]*\)\]\(([^)]+)\)$", r"[Open this notebook in Colab](\1)", source)
+
+
 def setup_source(repo):
     """The code of the set-up cell (IPython ``!`` lines run shell commands, on Colab only)."""
     target = clone_dir(repo)
@@ -100,8 +109,8 @@ if "google.colab" in sys.modules:
     # editable, so course_utils finds data/ in the clone; --no-deps keeps Colab's own TensorFlow and Keras
     !pip install --quiet --no-deps --editable {target}
     !cd {target} && {FETCH_COMMAND}
-    if {target!r} not in sys.path:
-        sys.path.insert(0, {target!r})  # this kernel started before the install
+    if "{target}" not in sys.path:
+        sys.path.insert(0, "{target}")  # this kernel started before the install
     from google.colab import output
 
     output.enable_custom_widget_manager()  # the notebooks' sliders are ipywidgets 8"""
@@ -114,7 +123,7 @@ def _tagged(nb, tag):
 def relative_path(path, root=ROOT):
     """``path`` relative to the repository root, as the badge needs it."""
     try:
-        return Path(path).resolve().relative_to(root).as_posix()
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
         raise ValueError(f"{path} is not inside the course repository {root}; badges need its path there.") from None
 
@@ -148,14 +157,17 @@ def apply(nb, repo, relpath):
     return changes
 
 
-def sync(paths, repo, write=True):
-    """Apply the cells to every notebook of ``paths``; ``{notebook: [changes]}`` for those that changed."""
+def sync(paths, repo, write=True, root=ROOT):
+    """Apply the cells to every notebook of ``paths``; ``{notebook: [changes]}`` for those that changed.
+
+    ``root`` is the repository's root folder: badges link to each notebook's path inside it.
+    """
     import nbformat
 
     report = {}
     for path in paths:
         nb = nbformat.read(path, as_version=4)
-        changes = apply(nb, repo, relative_path(path))
+        changes = apply(nb, repo, relative_path(path, root))
         if changes:
             report[str(path)] = changes
             if write:

@@ -3,7 +3,9 @@
 ``make site`` runs ``python -m course_utils.site notebooks site``. Each notebook becomes one
 page (nbconvert's ``lab`` template, images embedded), and ``index.html`` lists them in the
 lecture order — the order of their numbered file names — with each notebook's title and
-the lectures it follows. Nothing is executed: the pages show exactly what is committed.
+the lectures it follows. Nothing is executed: the pages show exactly what is committed,
+except that the "Open in Colab" badge becomes a text link, so a page needs no image from
+the network.
 """
 
 import argparse
@@ -12,6 +14,7 @@ import sys
 from html import escape
 from pathlib import Path
 
+from course_utils.colab import BADGE_TAG, badge_as_text
 from course_utils.nbrun import notebook_paths
 
 _INDEX = """<!DOCTYPE html>
@@ -62,6 +65,9 @@ def build_site(source, target, title="Recurrent neural networks with Keras 3"):
     items, pages = [], []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if BADGE_TAG in cell.metadata.get("tags", []):
+                cell.source = badge_as_text(cell.source)
         relative = path.relative_to(source).with_suffix(".html")
         page = target / relative
         page.parent.mkdir(parents=True, exist_ok=True)

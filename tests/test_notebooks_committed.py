@@ -33,11 +33,14 @@ def test_executed_in_order_without_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_starts_with_setup_and_markdown_precedes_code(path):
+def test_starts_with_badge_title_and_setup(path):
+    """Badge, title, then the Colab set-up cell (tests/test_colab.py) and setup_notebook."""
     nb = nbformat.read(path, as_version=4)
-    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# "), "title cell first"
-    first_code = next(c for c in nb.cells if c.cell_type == "code")
-    assert "setup_notebook(" in first_code.source, "the first code cell must call setup_notebook"
+    assert "colab-badge" in nb.cells[0].metadata.get("tags", []), "the Colab badge first; run `make colab`"
+    assert nb.cells[1].cell_type == "markdown" and nb.cells[1].source.startswith("# "), "the title cell second"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "colab-setup" in code[0].metadata.get("tags", []), "the Colab set-up cell runs first"
+    assert "setup_notebook(" in code[1].source, "the code cell after the Colab set-up must call setup_notebook"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

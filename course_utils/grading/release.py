@@ -16,15 +16,23 @@ and a region in a markdown cell becomes ``YOUR ANSWER HERE`` (nbgrader's stubs t
 course can move to nbgrader's gradebook without touching the notebooks). Anything that
 looks like a marker but is not exactly one (``## BEGIN SOLUTION``, a missing END, nesting)
 is an error, never a silent leak. Every released code cell must still parse as Python.
+
+The release is then fully stripped by ``nbstripout`` (outputs, execution counts, widget
+state and other metadata noise: the same tool and defaults as the pre-commit hook for
+``releases/``), and the "Open in Colab" badge, which links to the solution notebook on
+GitHub, is dropped; the Colab set-up cell stays, so a student can still run it on Colab.
 """
 
 import ast
 import copy
+import subprocess
+import sys
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = ("YOUR ANSWER HERE",)
+BADGE_TAG = "colab-badge"  # course_utils.colab.BADGE_TAG (not imported: colab needs nothing from here)
 
 
 class MarkerError(ValueError):
@@ -76,7 +84,10 @@ def strip_solutions(source, cell_type="code", where="cell"):
 
 def _parses(source):
     """Python-parse a code cell, ignoring IPython's ``%magic`` and ``!shell`` lines."""
-    kept = ["pass" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines()]
+    kept = [
+        line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+        for line in source.splitlines()
+    ]
     ast.parse("\n".join(kept))
 
 
@@ -88,6 +99,7 @@ def release_notebook(source_path, release_path):
     if source_path.resolve() == release_path.resolve():
         raise ValueError(f"refusing to overwrite the source notebook {source_path} with its release.")
     nb = copy.deepcopy(nbformat.read(source_path, as_version=4))
+    nb.cells = [cell for cell in nb.cells if BADGE_TAG not in cell.get("metadata", {}).get("tags", [])]
     total = 0
     for index, cell in enumerate(nb.cells):
         where = f"{source_path.name}, cell {index}"
@@ -110,7 +122,16 @@ def release_notebook(source_path, release_path):
     nbformat.validate(nb)
     release_path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, release_path)
+    strip_fully(release_path)
     return total
+
+
+def strip_fully(path):
+    """Run ``nbstripout`` on ``path`` with its defaults (nothing kept), as the pre-commit hook does."""
+    done = subprocess.run([sys.executable, "-m", "nbstripout", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        hint = "run `make setup` (nbstripout is in the dev extra)" if "No module named" in done.stderr else ""
+        raise RuntimeError(f"nbstripout failed on {path}: {done.stderr.strip()} {hint}".strip())
 
 
 def release_all(source_dir="notebooks/homework", release_dir="releases"):

@@ -38,8 +38,8 @@ def code_cells(nb, stop_at=None):
     """The code cells' sources, up to (not including) the first containing ``stop_at``."""
     sources = []
     for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
+        if cell.cell_type != "code" or "colab-setup" in cell.metadata.get("tags", []):
+            continue  # the Colab set-up cell is IPython syntax, and does nothing off Colab
         if stop_at and stop_at in cell.source:
             break
         if not any(marker in cell.source for marker in SKIP):

@@ -2,9 +2,12 @@
 
 import ast
 import json
+import subprocess
+import sys
 
 import nbformat
 import pytest
+from IPython.core.inputtransformer2 import TransformerManager
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_utils.grading.__main__ import main
@@ -63,16 +66,30 @@ def test_no_solution_line_survives_in_the_release(releases, path):
 @pytest.mark.parametrize("path", SOURCES, ids=[p.name for p in SOURCES])
 def test_release_is_clean_and_otherwise_unchanged(releases, path):
     source, release = nbformat.read(path, as_version=4), releases[path.name]
-    assert len(source.cells) == len(release.cells)
-    for original, student in zip(source.cells, release.cells):
+    kept = [c for c in source.cells if "colab-badge" not in c.metadata.get("tags", [])]
+    assert len(kept) == len(source.cells) - 1, "the badge (a link to the solutions on GitHub) is dropped"
+    assert len(kept) == len(release.cells)
+    for original, student in zip(kept, release.cells):
         assert original.cell_type == student.cell_type
         if student.cell_type == "code":
             assert student.outputs == [] and student.execution_count is None
-            ast.parse(student.source)
+            ast.parse(TransformerManager().transform_cell(student.source))
         if not solution_regions(original.source):
             assert original.source == student.source
         else:
             assert "raise NotImplementedError()" in student.source
+    assert "colab-setup" in release.cells[1].metadata.get("tags", []), "students on Colab still need the set-up"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[p.name for p in SOURCES])
+def test_release_is_fully_stripped_as_nbstripout_would(releases, path, tmp_path):
+    release = releases[path.name]
+    assert "widgets" not in release.metadata, "widget state of the instructor's run must not ship"
+    assert all(set(c.metadata) <= {"tags", "nbgrader", "deletable", "editable"} for c in release.cells)
+    copy = tmp_path / path.name
+    nbformat.write(release, copy)
+    verify = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(copy)], capture_output=True)
+    assert verify.returncode == 0, f"nbstripout would still strip {path.name}: {verify.stdout!r}"
 
 
 def test_stub_keeps_the_indentation_and_markdown_gets_nbgraders_stub():
