@@ -143,3 +143,16 @@ def test_environment_and_stamp_carry_the_linters():
     data = json.loads(subprocess.run([BIN / "ruff", "version", "--output-format", "json"], capture_output=True).stdout)
     assert data["version"] == pinned("ruff")
     assert shlex.split(make_variable("NBSTRIPOUT_KEEP")) == ["--keep-output", "--keep-count"]
+
+
+def test_the_hook_keeping_outputs_sees_exactly_the_notebooks_make_lint_verifies():
+    from identify.identify import tags_from_path  # pre-commit's own file classifier
+
+    hook = next(h for h in hooks("/nbstripout")[1] if h["files"] == "^notebooks/")
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    selected = [
+        f for f in tracked if re.search(hook["files"], f) and set(hook["types"]) <= tags_from_path(str(ROOT / f))
+    ]
+    listed = subprocess.run(["make", "-s", "-n", "lint"], cwd=ROOT, capture_output=True, text=True).stdout
+    verified = next(line for line in listed.splitlines() if "nbstripout --verify" in line).split()
+    assert sorted(selected) == sorted(f for f in verified if f.endswith(".ipynb")) and len(selected) >= 12
