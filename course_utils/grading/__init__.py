@@ -14,6 +14,7 @@ Where to find each idea:
 * ``compare``     - a student's arrays against the expected ones: shapes, dtypes, NaN, known mistakes
 * ``runner``      - ``grade_notebook``: run a submission in a Jupyter kernel, then its checks there
 * ``checks_hw1``, ``checks_hw2``, ``checks_hw3`` - each assignment's questions
+* ``mistakes_hw1`` - assignment 1's references with known mistakes planted, and its LSTM probes
 
 Nothing heavy is imported until used: ``checks_hw1`` needs NumPy only, ``checks_hw2`` and
 ``checks_hw3`` import Keras.

@@ -13,10 +13,19 @@ import numpy as np
 
 from course_utils.grading.compare import array_problem, close, copy_arrays, dict_of_arrays, explain, same, shape_text
 from course_utils.grading.core import QuestionSet, StudentError, call, need
+from course_utils.grading.mistakes_hw1 import (
+    BPTT_BUGS,
+    LSTM_PROBES,
+    bptt_variant,
+    lstm_hc,
+    lstm_inputs,
+    permuted_gates,
+    saturated,
+)
 from course_utils.numpy_gated import lstm_step_backward as ref_lstm_backward
 from course_utils.numpy_gated import lstm_step_forward as ref_lstm_forward
 from course_utils.numpy_gated import sigmoid
-from course_utils.numpy_rnn import random_params, simple_rnn_bptt, softmax
+from course_utils.numpy_rnn import random_params, simple_rnn_bptt
 
 QUESTIONS = QuestionSet()
 GATES = ("i", "f", "g", "o")  # Keras' fused LSTM order; Keras names the candidate g "c"
@@ -104,42 +113,6 @@ def check_numerical_gradient(ns, grade):
 # ---- Q3 ----------------------------------------------------------------------------------------
 
 
-def bptt_variant(params, x, y, bug=None):
-    """Seed 001's BPTT for one sequence, optionally with a planted ``bug`` (None: the correct gradients)."""
-    W_x, W_h, b, W_y, b_y = (params[k] for k in ("W_x", "W_h", "b", "W_y", "b_y"))
-    T, u = len(x), W_h.shape[0]
-    hs, ps = [np.zeros(u)], []
-    for t in range(T):
-        hs.append(np.tanh(x[t] @ W_x + hs[-1] @ W_h + b))  # hs[t + 1] = h_t
-        ps.append(softmax(hs[-1] @ W_y + b_y))
-    g = {k: np.zeros_like(v) for k, v in params.items()}
-    dh_next = np.zeros(u)
-    for t in reversed(range(T)):
-        dz = ps[t].copy()
-        dz[y[t]] -= 1.0
-        dz *= 1.0 if bug == "sum" else 1.0 / T
-        g["W_y"] += np.outer(hs[t + 1], dz)
-        g["b_y"] += dz
-        dh = dz @ W_y.T + (0.0 if bug == "truncated" else dh_next)
-        da = dh if bug == "no_tanh_derivative" else dh * (1.0 - hs[t + 1] ** 2)
-        g["W_x"] += np.outer(x[t], da)
-        g["W_h"] += np.outer(hs[t + 1] if bug == "off_by_one" else hs[t], da)
-        g["b"] += da
-        dh_next = da @ (W_h if bug == "untransposed" else W_h.T)
-    return g
-
-
-BPTT_BUGS = {
-    "off_by_one": "an off-by-one in BPTT: ∂J/∂W_h at step t is h_{t-1}ᵀ ∂J/∂a_t - the state that ENTERED the "
-                  "step (h_0 = 0 at the first step), not h_t",
-    "truncated": "∂J/∂h_t must also receive ∂J/∂a_{t+1} W_hᵀ from step t+1 - that is what 'through time' "
-                 "means; yours has only the read-out term ∂J/∂z_t W_yᵀ",
-    "no_tanh_derivative": "the derivative of tanh is missing: ∂J/∂a_t = ∂J/∂h_t ⊙ (1 − h_t²)",
-    "untransposed": "∂J/∂h_{t-1} through step t is ∂J/∂a_t W_hᵀ (transposed), not ∂J/∂a_t W_h",
-    "sum": "the gradients are T times too large: J is the MEAN of the J_t, so ∂J/∂z_t = (ŷ_t − onehot(y_t)) / T",
-}  # fmt: skip
-
-
 @QUESTIONS.add("Q3", "rnn_bptt: seed 001's backpropagation through time", 5)
 def check_rnn_bptt(ns, grade):
     fn = need(ns, "rnn_bptt")
@@ -184,48 +157,12 @@ def check_rnn_bptt(ns, grade):
 # ---- Q4 and Q5: the LSTM step ----------------------------------------------------------------------
 
 
-def lstm_inputs(seed, N=3, d=4, u=5):
-    rng = np.random.default_rng(seed)
-    return {"x_t": rng.standard_normal((N, d)), "h_prev": 0.5 * rng.standard_normal((N, u)),
-            "c_prev": rng.standard_normal((N, u)), "W_x": 0.5 * rng.standard_normal((d, 4 * u)),
-            "W_h": 0.5 * rng.standard_normal((u, 4 * u)), "b": 0.5 * rng.standard_normal(4 * u)}  # fmt: skip
-
-
-def _permuted(inputs, order):
-    """Weights whose block j is the original block order[j] (a student reading gate j from block order[j])."""
-    out = dict(inputs)
-    for key in ("W_x", "W_h", "b"):
-        blocks = np.split(inputs[key], 4, axis=-1)
-        out[key] = np.concatenate([blocks[k] for k in order], axis=-1)
-    return out
-
-
-def _lstm_hc(inputs, **changes):
-    h, c, _ = ref_lstm_forward(**{**inputs, **changes})
-    return np.concatenate([h, c], axis=-1)
-
-
 def _student_hc(fn, inputs):
     args = [np.array(inputs[k], copy=True) for k in ("x_t", "h_prev", "c_prev", "W_x", "W_h", "b")]
     out = call(fn, *args, what="lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b)")
     if not (isinstance(out, tuple) and len(out) == 3):
         raise StudentError(f"lstm_step_forward should return (h_t, c_t, cache), got {type(out).__name__}.")
     return out
-
-
-# (gate, {block: saturating bias}, what is then left to check): f = 1, i = 0 keeps c_{t-1}; f = 0, i = 1 gives c_t = g ...
-LSTM_PROBES = [
-    ("g", {0: 30.0, 1: -30.0, 3: 30.0}, "the candidate g = tanh(a_g), columns [2u:3u]"),
-    ("o", {0: -30.0, 1: 30.0}, "the output gate o = σ(a_o), columns [3u:4u], in h_t = o ⊙ tanh(c_t)"),
-    ("f", {0: -30.0, 3: 30.0}, "the forget gate f = σ(a_f), columns [u:2u], in f ⊙ c_{t-1}"),
-]
-
-
-def _saturated(inputs, blocks):
-    b, u = np.array(inputs["b"], copy=True), len(inputs["b"]) // 4
-    for k, value in blocks.items():
-        b[k * u : (k + 1) * u] = value
-    return {**inputs, "b": b}
 
 
 @QUESTIONS.add("Q4", "lstm_step_forward: one LSTM step in Keras' gate order", 3)
@@ -244,18 +181,18 @@ def check_lstm_forward(ns, grade):
         grade.award("h_t = o ⊙ tanh(c_t)", 1, True)
         return
     variants = [(f"your code reads the blocks of W_x, W_h and b as gates ({', '.join(GATES[order.index(k)] for k in range(4))}); "
-                 f"{KERAS_ORDER}", _lstm_hc(_permuted(inputs, order)))
+                 f"{KERAS_ORDER}", lstm_hc(permuted_gates(inputs, order)))
                 for order in itertools.permutations(range(4)) if order != (0, 1, 2, 3)]  # fmt: skip
     variants += [("the bias b is missing from the pre-activations [a_i | a_f | a_g | a_o] = x_t W_x + h_{t-1} W_h + b",
-                  _lstm_hc(inputs, b=np.zeros_like(inputs["b"]))),
+                  lstm_hc(inputs, b=np.zeros_like(inputs["b"]))),
                  ("the forget gate must multiply the old cell: c_t = f ⊙ c_{t-1} + i ⊙ g",
-                  _lstm_hc(inputs, c_prev=np.zeros_like(inputs["c_prev"])))]  # fmt: skip
+                  lstm_hc(inputs, c_prev=np.zeros_like(inputs["c_prev"])))]  # fmt: skip
     hint = explain(got, want, variants, "[h_t | c_t]")
     if hint.startswith("[h_t | c_t] differs"):  # saturate the other gates (bias ±30) to look at one gate at a time
         wrong = []
         for _, blocks, what in LSTM_PROBES:
-            probe = _saturated(inputs, blocks)
-            if not same(np.concatenate(_student_hc(fn, probe)[:2], axis=-1), _lstm_hc(probe)):
+            probe = saturated(inputs, blocks)
+            if not same(np.concatenate(_student_hc(fn, probe)[:2], axis=-1), lstm_hc(probe)):
                 wrong.append(what)
         wrong = wrong or ["the input gate i = σ(a_i), columns [0:u], in i ⊙ g"]  # g, o, f are right
         if len(wrong) < len(LSTM_PROBES):
@@ -281,7 +218,7 @@ def check_lstm_backward(ns, grade):
     rng = np.random.default_rng(505)
     dh, dc = rng.standard_normal(inputs["h_prev"].shape), rng.standard_normal(inputs["h_prev"].shape)
     h, c, cache = _student_hc(forward, inputs)
-    if not same(np.concatenate([h, c], axis=-1), _lstm_hc(inputs)):
+    if not same(np.concatenate([h, c], axis=-1), lstm_hc(inputs)):
         raise StudentError("lstm_step_backward is checked with the cache of your lstm_step_forward, "
                            "which does not match the reference yet: fix Q4 first.")  # fmt: skip
     _, _, ref_cache = ref_lstm_forward(**inputs)

@@ -5,8 +5,9 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.grading.checks_hw1 import BPTT_BUGS, QUESTIONS, bptt_variant
+from course_utils.grading.checks_hw1 import QUESTIONS
 from course_utils.grading.core import run_checks, run_question
+from course_utils.grading.mistakes_hw1 import BPTT_BUGS, bptt_variant
 from course_utils.numpy_rnn import random_params, simple_rnn_bptt
 
 from .nbexec import code_cells, planted, released, run_cells, source
