@@ -27,7 +27,7 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
-	@echo "make test   - set up (first time only) and run every test: unit, doctests, notebooks"
+	@echo "make test   - set up (first time only) and run every check: lint, unit, doctests, notebooks"
 	@echo "make lint   - ruff (lint + format check, notebooks too) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
@@ -35,7 +35,7 @@ help:
 	@echo "make hooks  - install the pre-commit hooks (ruff, nbstripout) in this clone"
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
-	@echo "make release - student homework notebooks (solutions stubbed, outputs cleared) into releases/"
+	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
 	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
 	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 

@@ -140,9 +140,9 @@ def apply(nb, repo, relpath):
             raise ValueError(f"{relpath}: {len(found)} cells are tagged {tag!r}; delete all but one.")
         if found:
             cell = nb.cells[found[0]]
-            if cell.source != source or cell.cell_type != kind:
-                if cell.cell_type != kind:
-                    raise ValueError(f"{relpath}: the cell tagged {tag!r} should be a {kind} cell.")
+            if cell.cell_type != kind:
+                raise ValueError(f"{relpath}: the cell tagged {tag!r} should be a {kind} cell.")
+            if cell.source != source:
                 cell.source = source
                 changes.append(f"updated {tag}")
             continue
