@@ -151,3 +151,11 @@ def test_duplicate_tagged_cells_are_an_error_not_a_guess():
     nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_code_cell("pass", metadata={"tags": [colab.SETUP_TAG]})])
     with pytest.raises(ValueError, match="2 cells are tagged 'colab-setup'"):
         colab.apply(nb, REPO, "notebooks/x.ipynb")
+
+
+def test_a_tagged_cell_of_the_wrong_kind_is_an_error_not_overwritten():
+    cell = nbformat.v4.new_markdown_cell("notes", metadata={"tags": [colab.SETUP_TAG]})
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    with pytest.raises(ValueError, match="the cell tagged 'colab-setup' should be a code cell"):
+        colab.apply(nb, REPO, "notebooks/x.ipynb")
+    assert nb.cells[-1].source == "notes"
