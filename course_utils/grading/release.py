@@ -29,10 +29,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from course_utils.colab import BADGE_TAG
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 MARKDOWN_STUB = ("YOUR ANSWER HERE",)
-BADGE_TAG = "colab-badge"  # course_utils.colab.BADGE_TAG (not imported: colab needs nothing from here)
 
 
 class MarkerError(ValueError):

@@ -34,6 +34,14 @@ def released(assignment):
     return nb
 
 
+def reference_run(assignment):
+    """``(notebook, namespace)`` of the reference solution run in this process; it must run without errors."""
+    nb = source(assignment)
+    ns, errors = run_cells(code_cells(nb))
+    assert not errors, errors
+    return nb, ns
+
+
 def code_cells(nb, stop_at=None):
     """The code cells' sources, up to (not including) the first containing ``stop_at``."""
     sources = []

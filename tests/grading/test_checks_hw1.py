@@ -10,17 +10,14 @@ from course_utils.grading.core import run_checks, run_question
 from course_utils.grading.mistakes_hw1 import BPTT_BUGS, bptt_variant
 from course_utils.numpy_rnn import random_params, simple_rnn_bptt
 
-from .nbexec import code_cells, planted, released, run_cells, source
+from .nbexec import code_cells, planted, reference_run, released, run_cells
 
 FULL = {q.id: q.points for q in QUESTIONS}
 
 
 @pytest.fixture(scope="module")
 def reference():
-    nb = source("hw1")
-    ns, errors = run_cells(code_cells(nb))
-    assert not errors, errors
-    return nb, ns
+    return reference_run("hw1")
 
 
 def scores(results):

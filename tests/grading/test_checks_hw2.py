@@ -9,7 +9,7 @@ from course_utils._keras import keras
 from course_utils.grading.checks_hw2 import GRU_BUGS, QUESTIONS, gru_numpy
 from course_utils.grading.core import run_checks, run_question
 
-from .nbexec import code_cells, planted, released, run_cells, source
+from .nbexec import code_cells, planted, reference_run, released, run_cells
 
 FULL = {q.id: q.points for q in QUESTIONS}
 CELL_QUESTIONS = ("Q1", "Q2", "Q3")  # the GRU cell; Q4-Q6 are the counts
@@ -17,10 +17,7 @@ CELL_QUESTIONS = ("Q1", "Q2", "Q3")  # the GRU cell; Q4-Q6 are the counts
 
 @pytest.fixture(scope="module")
 def reference():
-    nb = source("hw2")
-    ns, errors = run_cells(code_cells(nb))
-    assert not errors, errors
-    return nb, ns
+    return reference_run("hw2")
 
 
 def test_reference_scores_full_marks(reference):
