@@ -1,0 +1,1 @@
+"""Tools that build, run and check the notebooks (not imported by any notebook)."""
