@@ -29,7 +29,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: venv setup setup-dev upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
+.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -38,6 +38,7 @@ help:
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 	@echo "make test-portability - every notebook again via nbclient, one thread, narrow SIMD, vs stored outputs (part of make test)"
+	@echo "make lock   - after editing pyproject.toml's dependencies: re-lock requirements/*.txt, other pins unchanged"
 	@echo "make upgrade - re-pin requirements/*.txt to the newest releases, re-execute the notebooks, run make test"
 	@echo "make test-latest - the whole suite on the newest releases in .venv-latest (drift check; changes nothing)"
 	@echo "make colab [REPO=https://github.com/you/fork] - point every notebook's Colab badge and set-up cell at the repository"
@@ -145,6 +146,11 @@ grade: setup-dev data
 # Review `git diff requirements notebooks` and commit both together.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --fork-strategy fewest --generate-hashes \
   --python-version 3.11 --custom-compile-command "make upgrade" --quiet
+# A dependency added or changed in pyproject.toml: re-lock, keeping every other pin as it is.
+lock: setup-dev
+	$(UV_COMPILE) -o $(LOCK_DIR)/lab.txt
+	$(UV_COMPILE) --extra dev --constraints $(LOCK_DIR)/lab.txt -o $(LOCK_DIR)/dev.txt
+
 upgrade: setup-dev
 	@mkdir -p $(LOCK_DIR)
 	$(UV_COMPILE) --upgrade -o $(LOCK_DIR)/lab.txt
