@@ -59,8 +59,11 @@ venv:
 # when the lock or the package definition changes.
 $(LAB_STAMP): $(LOCK_DIR)/lab.txt pyproject.toml | venv
 	@echo "Installing the course's packages into $(VENV) from $(LOCK_DIR)/lab.txt (first time: a few minutes) ..."
-	$(PIP) install --require-hashes --no-deps -r $(LOCK_DIR)/lab.txt
+	$(PIP) install --require-hashes --no-deps --no-compile -r $(LOCK_DIR)/lab.txt
 	$(PIP) install --no-deps -q -e .
+	@# TensorFlow's C++ headers (~290 MB) only serve to compile custom TensorFlow ops; the course never does.
+	rm -rf $(VENV)/lib/python*/site-packages/tensorflow/include
+	@echo "Installed: $$(du -sh $(VENV) | cut -f1) in $(VENV)."
 	@touch $@
 
 # Test, notebook-execution, JAX and lint tools on top (pinned the same way).
@@ -144,16 +147,18 @@ grade: setup-dev data
 # New versions, on purpose: re-resolve the locks from pyproject.toml's ranges (newest releases),
 # reinstall, re-execute every notebook so stored outputs match them, then run every check.
 # Review `git diff requirements notebooks` and commit both together.
+# libclang (62 MB) is a TensorFlow requirement that nothing imports at run time: the lab lock omits it.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --fork-strategy fewest --generate-hashes \
   --python-version 3.11 --custom-compile-command "make upgrade" --quiet
+UV_LAB = $(UV_COMPILE) --no-emit-package libclang
 # A dependency added or changed in pyproject.toml: re-lock, keeping every other pin as it is.
 lock: setup-dev
-	$(UV_COMPILE) -o $(LOCK_DIR)/lab.txt
+	$(UV_LAB) -o $(LOCK_DIR)/lab.txt
 	$(UV_COMPILE) --extra dev --constraints $(LOCK_DIR)/lab.txt -o $(LOCK_DIR)/dev.txt
 
 upgrade: setup-dev
 	@mkdir -p $(LOCK_DIR)
-	$(UV_COMPILE) --upgrade -o $(LOCK_DIR)/lab.txt
+	$(UV_LAB) --upgrade -o $(LOCK_DIR)/lab.txt
 	$(UV_COMPILE) --upgrade --extra dev --constraints $(LOCK_DIR)/lab.txt -o $(LOCK_DIR)/dev.txt
 	@rm -f $(LAB_STAMP) $(DEV_STAMP)
 	$(MAKE) --no-print-directory notebooks
@@ -163,7 +168,7 @@ upgrade: setup-dev
 # environment, against the stored outputs. The pins that moved are listed first.
 test-latest: setup-dev
 	@mkdir -p $(REPORTS)/latest
-	$(UV_COMPILE) --upgrade -o $(REPORTS)/latest/lab.txt
+	$(UV_LAB) --upgrade -o $(REPORTS)/latest/lab.txt
 	$(UV_COMPILE) --upgrade --extra dev --constraints $(REPORTS)/latest/lab.txt -o $(REPORTS)/latest/dev.txt
 	$(BIN)/python -m course_utils.tooling.lockdiff $(LOCK_DIR)/dev.txt $(REPORTS)/latest/dev.txt | tee $(REPORTS)/latest/drift.txt
 	$(MAKE) --no-print-directory test VENV=.venv-latest LOCK_DIR=$(REPORTS)/latest
