@@ -126,7 +126,7 @@ def test_bad_shapes_give_clear_errors():
         crf.log_partition(np.zeros((4, 3), "float32"), np.zeros((3, 3), "float32"))
     with pytest.raises(ValueError, match=r"transitions must have shape \(3, 3\)"):
         crf.viterbi_decode(np.zeros((1, 4, 3), "float32"), np.zeros((2, 2), "float32"))
-    with pytest.raises(ValueError, match=r"start/end scores must have shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"start must have shape \(3,\)"):
         crf.log_partition(np.zeros((1, 4, 3), "float32"), np.zeros((3, 3), "float32"), start=np.zeros(2))
     with pytest.raises(ValueError, match=r"mask must have shape \(batch, T\)"):
         crf.log_partition(np.zeros((1, 4, 3), "float32"), np.zeros((3, 3), "float32"), mask=np.ones(4, bool))

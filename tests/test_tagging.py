@@ -117,7 +117,7 @@ def test_score_breakdown_adds_up_to_the_crf_score():
     assert parts["total"] == pytest.approx(float(want), abs=1e-4)
     with pytest.raises(ValueError, match="need emissions"):
         tagging.score_breakdown(E, y[:3], A)
-    with pytest.raises(ValueError, match="tags must be ids in 0..3"):
+    with pytest.raises(ValueError, match="tags must be integer ids in 0..3"):
         tagging.score_breakdown(E, y + 1, A)
 
 

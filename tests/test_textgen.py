@@ -30,9 +30,9 @@ def test_metric_errors():
         textgen.average_cross_entropy(np.full((2, 2), 1.5), np.array([0, 1]))
     with pytest.raises(ValueError, match="at least one True"):
         textgen.average_cross_entropy(np.full((2, 2), 0.5), np.array([0, 1]), mask=np.zeros(2, bool))
-    with pytest.raises(ValueError, match="finite number ≥ 0"):
+    with pytest.raises(ValueError, match="nats must be a cross-entropy: a number ≥ 0"):
         textgen.bits_per_char(-1.0)
-    with pytest.raises(ValueError, match="finite number ≥ 0"):
+    with pytest.raises(ValueError, match="nats must be a cross-entropy: a number ≥ 0"):
         textgen.perplexity(float("nan"))
 
 
