@@ -85,6 +85,8 @@ def next_char_windows(ids, length):
     length = positive_int(length, "length", "Use e.g. length=64 characters per window.")
     if ids.ndim != 1:
         raise ValueError(f"ids must be 1-D (one long text), got shape {ids.shape}.")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be integer character ids, got {ids.dtype}. Use codec.encode(text).")
     n = (len(ids) - 1) // length
     if n == 0:
         raise ValueError(f"a text of {len(ids)} ids is too short for one window of {length} (+1 for the target).")

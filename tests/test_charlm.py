@@ -97,6 +97,10 @@ def test_log_softmax_refuses_logits_without_a_softmax(logits, what):
     assert_refused(lambda: charlm.log_softmax(logits), "logits", what)
 
 
+def test_windows_need_integer_ids():
+    assert_refused(lambda: charlm.next_char_windows(np.array([0.0, 1.5, 2.0, 1.0]), 2), "ids", "integer character ids")
+
+
 @pytest.mark.parametrize(
     ("ids", "what"),
     [(np.array([0, 1, 6, 2]), "ids in 0..5 (the model predicts 6)"), (np.array([0, -1, 2]), "from -1 to 2"),
