@@ -2,6 +2,8 @@
 
 from numbers import Integral
 
+import numpy as np
+
 
 def positive_int(value, name, hint=""):
     """Return ``value`` as an ``int`` if it is a positive integer, else raise ``ValueError``.
@@ -49,3 +51,88 @@ def boolean(value, name):
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be True or False, got {value!r}.")
     return value
+
+
+def float_array(value, name, hint=""):
+    """``value`` as a float64 NumPy array; ``ValueError`` naming the argument if it does not hold numbers.
+
+    >>> float_array([1, 2], "logits")
+    array([1., 2.])
+    >>> float_array(["a"], "logits")
+    Traceback (most recent call last):
+    ...
+    ValueError: logits must be an array of numbers, got list ['a'].
+    """
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        shown = repr(value) if len(repr(value)) <= 40 else "…"
+        raise ValueError(
+            f"{name} must be an array of numbers, got {type(value).__name__} {shown}. {hint}".strip()
+        ) from None
+
+
+def finite(array, name, hint=""):
+    """Return the NumPy ``array`` if every value is finite; else ``ValueError`` saying how many are not, and where.
+
+    A NaN that goes in comes out as a NaN answer that looks like a result: refuse it here.
+
+    >>> finite(np.array([[0.5, np.nan], [np.inf, 1.0]]), "emissions")
+    Traceback (most recent call last):
+    ...
+    ValueError: emissions must hold finite numbers, but 2 of its 4 values are NaN or infinite (the first, at index (0, 1), is nan).
+    """
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        message = (
+            f"{name} must hold finite numbers, but {int(bad.sum())} of its {array.size} values "
+            f"{'is' if bad.sum() == 1 else 'are'} NaN or infinite "
+            f"(the first, at index {where}, is {array[where]})."
+        )
+        raise ValueError(f"{message} {hint}".strip())
+    return array
+
+
+def concrete_values(tensor):
+    """``tensor``'s values as a NumPy array when they exist now, or None while a function is being traced.
+
+    Inside ``tf.function`` or ``jax.jit`` (a compiled Keras training step) a tensor has a
+    shape but no values yet, so value checks (NaN, ids in range) can only run eagerly:
+    callers check what this returns and skip the check on None.
+
+    >>> concrete_values([1.0, 2.0])
+    array([1., 2.])
+    """
+    import sys
+
+    from course_utils._keras import keras
+
+    if isinstance(tensor, keras.KerasTensor):
+        return None
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        if not tf.executing_eagerly():
+            return None
+    if keras.backend.backend() == "jax":
+        import jax
+
+        if isinstance(tensor, jax.core.Tracer):
+            return None
+    return keras.ops.convert_to_numpy(tensor)
+
+
+def expect_shapes(expected, where=""):
+    """Check ``{name: (array, shape, formula)}``; ``ValueError`` for the first array of another shape.
+
+    ``formula`` says the shape in the lecture's symbols, ``where`` where its numbers come from.
+
+    >>> expect_shapes({"W_x": (np.zeros((3, 12)), (3, 16), "(d, 4u)")}, "for d=3 input features and u=4 units")
+    Traceback (most recent call last):
+    ...
+    ValueError: W_x must have shape (d, 4u) = (3, 16) for d=3 input features and u=4 units, got (3, 12).
+    """
+    for name, (array, shape, formula) in expected.items():
+        if np.shape(array) != tuple(shape):
+            raise ValueError(f"{name} must have shape {formula} = {tuple(shape)} {where}, got {np.shape(array)}.")

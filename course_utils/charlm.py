@@ -15,7 +15,7 @@ trained model lives in :mod:`course_utils.textgen`.
 
 import numpy as np
 
-from course_utils._validation import boolean, non_negative_int, positive_int
+from course_utils._validation import boolean, float_array, non_negative_int, positive_int
 
 
 class CharCodec:
@@ -85,6 +85,8 @@ def next_char_windows(ids, length):
     length = positive_int(length, "length", "Use e.g. length=64 characters per window.")
     if ids.ndim != 1:
         raise ValueError(f"ids must be 1-D (one long text), got shape {ids.shape}.")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(f"ids must be integer character ids, got {ids.dtype}. Use codec.encode(text).")
     n = (len(ids) - 1) // length
     if n == 0:
         raise ValueError(f"a text of {len(ids)} ids is too short for one window of {length} (+1 for the target).")
@@ -134,9 +136,41 @@ def build_char_model(vocab_size, units=128, embedding_dim=32, cell="gru", mask_z
     )
 
 
+def check_logits(logits, name="logits"):
+    """``logits`` as float64, refusing what has no softmax: no classes, NaN, +inf, or a row of only −inf.
+
+    −inf is allowed (that class gets probability 0), as long as each row keeps one finite logit.
+
+    >>> check_logits([0.5, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: logits must not hold NaN or +inf (their softmax is NaN); found 1 among 2 values, the first at index (1,). If they came out of a model, training diverged: lower the learning rate or clip the gradients.
+    """
+    z = float_array(logits, name)
+    if z.ndim < 1 or z.shape[-1] == 0:
+        raise ValueError(
+            f"{name} must have at least one logit along the last axis (one per class), got shape {z.shape}."
+        )
+    bad = np.isnan(z) | np.isposinf(z)
+    if bad.any():
+        raise ValueError(
+            f"{name} must not hold NaN or +inf (their softmax is NaN); found {int(bad.sum())} among {z.size} "
+            f"values, the first at index {tuple(int(i) for i in np.argwhere(bad)[0])}. If they came out of a "
+            "model, training diverged: lower the learning rate or clip the gradients."
+        )
+    dead = np.isneginf(z).all(axis=-1)
+    if dead.any():
+        where = f"row {tuple(int(i) for i in np.argwhere(dead)[0])} is" if dead.ndim else "they are"
+        raise ValueError(
+            f"{name} need at least one finite logit per row, but {where} all -inf (probability 0 for "
+            "every class): leave at least one class unmasked."
+        )
+    return z
+
+
 def log_softmax(logits):
-    """``log softmax`` along the last axis, computed stably in float64."""
-    z = np.asarray(logits, dtype=np.float64)
+    """``log softmax`` along the last axis, computed stably in float64 (bad logits: :func:`check_logits`)."""
+    z = check_logits(logits)
     z = z - z.max(axis=-1, keepdims=True)
     return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
 
@@ -155,6 +189,12 @@ def score_text(model, ids, window=256, burn_in=64, batch_size=64):
     batch_size = positive_int(batch_size, "batch_size")
     if ids.ndim != 1 or len(ids) < 2:
         raise ValueError(f"ids must be a 1-D text of at least 2 ids, got shape {ids.shape}.")
+    vocab = model.output_shape[-1]
+    if not np.issubdtype(ids.dtype, np.integer) or ids.min() < 0 or ids.max() >= vocab:
+        raise ValueError(
+            f"ids must be integer character ids in 0..{vocab - 1} (the model predicts {vocab}), got {ids.dtype} "
+            f"values from {ids.min()} to {ids.max()}. Encode the text with the model's codec: codec.encode(text)."
+        )
     if burn_in >= window:
         raise ValueError(f"burn_in ({burn_in}) must be smaller than window ({window}).")
     targets = len(ids) - 1

@@ -17,42 +17,120 @@ with the **Viterbi algorithm** (the same recursion with max instead of log-sum-e
 Masks: ``mask[b, t]`` is True for real tokens. Real tokens must come first (padding at
 the end), and every sentence needs at least one real token.
 
+Bad input raises ``ValueError``: shapes always; values (NaN or infinite scores, tag ids
+out of ``0..K−1``, a mask with padding first or in the middle) whenever they are known,
+i.e. on NumPy arrays and eager tensors. Inside a compiled training step (``tf.function``,
+``jax.jit``) the values do not exist yet, so only the shapes are checked there.
+
 There is no maintained CRF layer for Keras 3 (TensorFlow Addons is retired); this one is
 checked against brute-force enumeration in ``tests/test_crf.py``.
 """
 
+from numbers import Integral
+
+import numpy as np
+
 from course_utils._keras import keras
+from course_utils._validation import concrete_values, finite
 
 ops = keras.ops
+
+_NOT_FINITE = (
+    "A NaN or infinite score makes every probability NaN. If it came out of a model, training diverged "
+    "(lower the learning rate or clip the gradients); to forbid a transition use a large negative score "
+    "such as -1e4, not -inf."
+)
+
+
+def _finite(tensor, name):
+    """Refuse NaN/inf scores when their values are known (eagerly); a traced step is only shape-checked."""
+    values = concrete_values(tensor)
+    if values is not None:
+        finite(values, name, _NOT_FINITE)
+
+
+def _same_shape(got, want):
+    """Static shapes equal where both are known (None: a dimension only known when the graph runs)."""
+    return len(got) == len(want) and all(g is None or w is None or g == w for g, w in zip(got, want))
 
 
 def _check(emissions, transitions, mask):
     emissions = ops.convert_to_tensor(emissions)
+    if not keras.backend.is_float_dtype(emissions.dtype):
+        emissions = ops.cast(emissions, keras.config.floatx())  # integer scores are scores too
     transitions = ops.convert_to_tensor(transitions, dtype=emissions.dtype)
     if len(emissions.shape) != 3:
         raise ValueError(
             f"emissions must have shape (batch, T, num_tags), got {tuple(emissions.shape)}. "
             "Give the CRF one score per token and tag (e.g. a Dense(num_tags) after the BiLSTM)."
         )
+    if emissions.shape[1] == 0 or emissions.shape[2] == 0:
+        raise ValueError(
+            f"emissions must have at least one time step and one tag, got shape {tuple(emissions.shape)}. "
+            "Every sentence needs at least one real token."
+        )
     k = emissions.shape[-1]
     if tuple(transitions.shape) != (k, k):
         raise ValueError(f"transitions must have shape ({k}, {k}) for {k} tags, got {tuple(transitions.shape)}.")
+    _finite(emissions, "emissions")
+    _finite(transitions, "transitions")
     if mask is None:
         mask = ops.ones(ops.shape(emissions)[:2], dtype="bool")
     else:
         mask = ops.cast(ops.convert_to_tensor(mask), "bool")
-        if len(mask.shape) != 2:
-            raise ValueError(f"mask must have shape (batch, T), got {tuple(mask.shape)}.")
+        if not _same_shape(tuple(mask.shape), tuple(emissions.shape[:2])):
+            raise ValueError(
+                f"mask must have shape (batch, T) = {tuple(emissions.shape[:2])} like the emissions, "
+                f"got {tuple(mask.shape)}. mask[b, t] is True for the real tokens of sentence b."
+            )
+        _check_mask_layout(mask)
     return emissions, transitions, mask
 
 
-def _boundary(vector, k, dtype):
+def _check_mask_layout(mask):
+    """Real tokens first, padding at the end, at least one real token: what the recursions assume."""
+    m = concrete_values(mask)
+    if m is None or m.size == 0:
+        return
+    wrong = np.flatnonzero(~m[:, 0] | (m[:, 1:] & ~m[:, :-1]).any(axis=1))
+    if wrong.size:
+        row = "".join("1" if v else "0" for v in m[wrong[0]])
+        raise ValueError(
+            f"mask must mark each sentence's real tokens (at least one) first and its padding at the end, "
+            f"but sentence {int(wrong[0])} is {row}. Pad at the end (pad_sequences(..., padding='post')) "
+            "and drop empty sentences."
+        )
+
+
+def _boundary(vector, k, dtype, name):
     if vector is None:
         return ops.zeros((k,), dtype=dtype)
     vector = ops.convert_to_tensor(vector, dtype=dtype)
     if tuple(vector.shape) != (k,):
-        raise ValueError(f"start/end scores must have shape ({k},), got {tuple(vector.shape)}.")
+        raise ValueError(f"{name} must have shape ({k},), one score per tag, got {tuple(vector.shape)}.")
+    _finite(vector, name)
     return vector
+
+
+def _check_tags(tags, emissions):
+    tags = ops.convert_to_tensor(tags)
+    k = emissions.shape[-1]
+    if not _same_shape(tuple(tags.shape), tuple(emissions.shape[:2])):
+        raise ValueError(
+            f"tags must have shape (batch, T) = {tuple(emissions.shape[:2])} like the emissions, one tag id "
+            f"per token (padded steps included), got {tuple(tags.shape)}."
+        )
+    values = concrete_values(tags)
+    if values is not None and values.size:
+        if values.dtype.kind == "f" and not np.all(values == np.round(values)):  # NaN fails too
+            wrong = values[values != np.round(values)].ravel()[0]
+            raise ValueError(f"tags must be integer tag ids in 0..{k - 1}, got the non-integer value {wrong}.")
+        if values.min() < 0 or values.max() >= k:
+            raise ValueError(
+                f"tags must be tag ids in 0..{k - 1} for {k} tags, got values from {values.min()} to "
+                f"{values.max()}. Padded steps need a valid id too: use 0 there (the mask leaves them out)."
+            )
+    return ops.cast(tags, "int32")
 
 
 def sequence_score(emissions, tags, transitions, mask=None, start=None, end=None):
@@ -60,8 +138,8 @@ def sequence_score(emissions, tags, transitions, mask=None, start=None, end=None
     emissions, transitions, mask = _check(emissions, transitions, mask)
     k = emissions.shape[-1]
     dtype = emissions.dtype
-    start, end = _boundary(start, k, dtype), _boundary(end, k, dtype)
-    tags = ops.cast(tags, "int32")
+    start, end = _boundary(start, k, dtype, "start"), _boundary(end, k, dtype, "end")
+    tags = _check_tags(tags, emissions)
     m = ops.cast(mask, dtype)
     # Σ_t E[t, y_t] over real tokens
     emitted = ops.take_along_axis(emissions, tags[..., None], axis=2)[..., 0]
@@ -80,7 +158,7 @@ def log_partition(emissions, transitions, mask=None, start=None, end=None):
     """``log Z(x)`` by the forward algorithm, shape (batch,)."""
     emissions, transitions, mask = _check(emissions, transitions, mask)
     k = emissions.shape[-1]
-    start, end = _boundary(start, k, emissions.dtype), _boundary(end, k, emissions.dtype)
+    start, end = _boundary(start, k, emissions.dtype, "start"), _boundary(end, k, emissions.dtype, "end")
     alpha = start[None, :] + emissions[:, 0]  # α_1(j) = s[j] + E[1, j]
 
     def step(alpha, inputs):
@@ -105,11 +183,13 @@ def negative_log_likelihood(emissions, tags, transitions, mask=None, start=None,
 def viterbi_decode(emissions, transitions, mask=None, start=None, end=None, pad_tag=0):
     """Best tag sequence and its score: ``(tags (batch, T) int32, score (batch,))``.
 
-    Padded positions get ``pad_tag``.
+    Padded positions get ``pad_tag`` (an int, e.g. -1 to mark them).
     """
+    if isinstance(pad_tag, bool) or not isinstance(pad_tag, Integral):
+        raise ValueError(f"pad_tag must be an int (the id written on padded steps, e.g. -1), got {pad_tag!r}.")
     emissions, transitions, mask = _check(emissions, transitions, mask)
     k = emissions.shape[-1]
-    start, end = _boundary(start, k, emissions.dtype), _boundary(end, k, emissions.dtype)
+    start, end = _boundary(start, k, emissions.dtype, "start"), _boundary(end, k, emissions.dtype, "end")
     delta = start[None, :] + emissions[:, 0]  # δ_1(j) = s[j] + E[1, j]
     identity = ops.arange(k, dtype="int32")[None, :]
 

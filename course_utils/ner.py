@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from course_utils._validation import positive_int
+from course_utils._validation import boolean, positive_int
 
 SHAPE_FEATURES = ("capitalised", "all capitals", "@mention", "#hashtag", "URL", "digit")
 _URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
@@ -103,12 +103,16 @@ def training_targets(tag_ids, mask, use_crf):
     tag_ids, mask = np.asarray(tag_ids), np.asarray(mask, dtype=bool)
     if tag_ids.shape != mask.shape:
         raise ValueError(f"tag_ids {tag_ids.shape} and mask {mask.shape} must have the same shape.")
+    if not np.issubdtype(tag_ids.dtype, np.integer):
+        raise ValueError(f"tag_ids must be integer tag ids, got {tag_ids.dtype}. Use the loader's tag id array.")
+    boolean(use_crf, "use_crf")
     return np.where(mask, tag_ids, -1).astype(np.int32) if use_crf else tag_ids.astype(np.int32)
 
 
 def predict_tags(model, inputs, mask, batch_size=256):
     """Tag ids (sentences, T): Viterbi for a CRF model, each token's best tag otherwise; 0 on padding."""
     mask = np.asarray(mask, dtype=bool)
+    batch_size = positive_int(batch_size, "batch_size", "Use e.g. batch_size=256.")
     emissions = model.predict(inputs, batch_size=batch_size, verbose=0)
     if emissions.shape[:2] != mask.shape:
         raise ValueError(f"mask {mask.shape} does not match the predictions {emissions.shape[:2]}.")

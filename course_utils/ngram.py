@@ -28,7 +28,7 @@ from numbers import Real
 
 import numpy as np
 
-from course_utils._validation import positive_int
+from course_utils._validation import non_negative_int, positive_int
 
 
 def _check_text(text, name, vocabulary):
@@ -60,6 +60,8 @@ class CharNGram:
 
     def fit(self, text, vocabulary=None):
         """Count every n-gram of ``text`` (orders 1…n); returns the model itself."""
+        if not isinstance(text, str):
+            raise ValueError(f"text must be a str (the training text), got {type(text).__name__}.")
         if vocabulary is None:
             vocabulary = sorted(set(text)) if isinstance(text, str) else ()
         vocabulary = tuple(sorted(set(vocabulary)))
@@ -126,7 +128,9 @@ class CharNGram:
         """Natural-log probability of each ``text[i]`` given ``text[:i]``, for ``i ≥ start``."""
         self._require_fit()
         _check_text(text, "text", self.vocabulary)
-        start = int(start)
+        if not text:
+            raise ValueError("text is empty: there is no character to score.")
+        start = non_negative_int(start, "start", "Use start=1: the first character has no context.")
         if not 0 <= start < len(text):
             raise ValueError(f"start must be in 0..{len(text) - 1} for a text of {len(text)} characters, got {start}.")
         n = self.order
@@ -141,7 +145,7 @@ class CharNGram:
         self._require_fit()
         length = positive_int(length, "length", "Use e.g. length=200.")
         _check_text(context, "context", self.vocabulary)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
         text = context
         for _ in range(length):
             p = self.distribution(text[max(0, len(text) - self.order + 1) :] if self.order > 1 else "")

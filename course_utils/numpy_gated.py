@@ -22,6 +22,7 @@ GRU (Keras block order z, r, h; Keras' z keeps the OLD state)::
 
 import numpy as np
 
+from course_utils._validation import boolean, expect_shapes
 from course_utils.numpy_rnn import (
     BPTTResult,
     check_lm_inputs,
@@ -37,11 +38,41 @@ def sigmoid(a):
     return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
+def _step_dims(x_t, h_prev, cache=None, size=None, forward="the forward step"):
+    """``(N, d, u)`` from x_t (N, d) and h_prev (N, u), or from a forward step's ``cache`` of ``size`` items."""
+    if cache is not None:
+        if not isinstance(cache, tuple) or len(cache) != size:
+            raise ValueError(f"cache must be the cache that {forward} returned (a tuple of {size} items).")
+        x_t, h_prev = cache[:2]
+    if np.ndim(x_t) != 2 or np.ndim(h_prev) != 2 or len(x_t) != len(h_prev):
+        raise ValueError(
+            f"x_t must be (N, d) and h_prev (N, u), a batch of N rows each, got {np.shape(x_t)} and "
+            f"{np.shape(h_prev)}. For one example use x_t[None] and h_prev[None]."
+        )
+    return len(x_t), np.shape(x_t)[1], np.shape(h_prev)[1]
+
+
+def _grad_shapes(grads, d, u, k, bias, bias_formula):
+    """What a backward step's ``grads`` (the dict it adds into) must hold, for :func:`expect_shapes`."""
+    if not isinstance(grads, dict) or not {"W_x", "W_h", "b"} <= set(grads):
+        got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+        raise ValueError(f"grads must be a dict of arrays W_x, W_h, b (zeros like the weights) to add into, got {got}.")
+    return {
+        "grads['W_x']": (grads["W_x"], (d, k * u), f"(d, {k}u)"),
+        "grads['W_h']": (grads["W_h"], (u, k * u), f"(u, {k}u)"),
+        "grads['b']": (grads["b"], bias, bias_formula),
+    }
+
+
 # ---- LSTM ------------------------------------------------------------------------------------
 
 
 def lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b):
-    """One LSTM step: returns ``h_t, c_t, cache``."""
+    """One LSTM step: returns ``h_t, c_t, cache``. x_t (N, d), h_prev and c_prev (N, u), W_x (d, 4u), W_h (u, 4u), b (4u,)."""
+    N, d, u = _step_dims(x_t, h_prev)
+    expect_shapes({"c_prev": (c_prev, (N, u), "(N, u)"), "W_x": (W_x, (d, 4 * u), "(d, 4u)"),
+                   "W_h": (W_h, (u, 4 * u), "(u, 4u)"), "b": (b, (4 * u,), "(4u,)")},
+                  f"for x_t (N, d) = {(N, d)} and h_prev (N, u) = {(N, u)}")  # fmt: skip
     a = x_t @ W_x + h_prev @ W_h + b  # [a_i | a_f | a_g | a_o], (N, 4u)
     a_i, a_f, a_g, a_o = np.split(a, 4, axis=-1)
     i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)  # gates and candidate
@@ -53,6 +84,10 @@ def lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b):
 
 def lstm_step_backward(dh, dc_next, cache, W_h, grads):
     """From ∂J/∂h_t and ∂J/∂c_t (through c_{t+1}) to ∂J/∂h_{t-1}, ∂J/∂c_{t-1}; adds into ``grads``."""
+    N, d, u = _step_dims(None, None, cache, 8, "lstm_step_forward")
+    expect_shapes({"dh": (dh, (N, u), "(N, u)"), "dc_next": (dc_next, (N, u), "(N, u)"),
+                   "W_h": (W_h, (u, 4 * u), "(u, 4u)"), **_grad_shapes(grads, d, u, 4, (4 * u,), "(4u,)")},
+                  f"for the cached x_t (N, d) = {(N, d)} and h_prev (N, u) = {(N, u)}")  # fmt: skip
     x_t, h_prev, c_prev, i, f, g, o, tc = cache
     do = dh * tc  # ∂J/∂o = ∂J/∂h_t ⊙ tanh(c_t)
     dc = dh * o * (1.0 - tc**2) + dc_next  # ∂J/∂c_t: through h_t and through c_{t+1}
@@ -70,7 +105,13 @@ def lstm_step_backward(dh, dc_next, cache, W_h, grads):
 
 
 def gru_step_forward(x_t, h_prev, W_x, W_h, b, reset_after=True):
-    """One GRU step (Keras' convention): returns ``h_t, cache``."""
+    """One GRU step (Keras' convention): returns ``h_t, cache``. x_t (N, d), h_prev (N, u), W_x (d, 3u), W_h (u, 3u),
+    b (2, 3u) with ``reset_after`` (input and recurrent biases), else (3u,)."""
+    N, d, u = _step_dims(x_t, h_prev)
+    bias = (2, 3 * u) if boolean(reset_after, "reset_after") else (3 * u,)
+    expect_shapes({"W_x": (W_x, (d, 3 * u), "(d, 3u)"), "W_h": (W_h, (u, 3 * u), "(u, 3u)"),
+                   "b": (b, bias, "(2, 3u)" if reset_after else "(3u,)")},
+                  f"for x_t (N, d) = {(N, d)} and h_prev (N, u) = {(N, u)}")  # fmt: skip
     u = h_prev.shape[-1]
     ax = x_t @ W_x + (b[0] if reset_after else b)  # input products [z | r | h] (+ input bias)
     if reset_after:
@@ -89,6 +130,10 @@ def gru_step_forward(x_t, h_prev, W_x, W_h, b, reset_after=True):
 
 def gru_step_backward(dh, cache, W_h, grads):
     """From ∂J/∂h_t (total) to ∂J/∂h_{t-1}; adds this step's weight gradients into ``grads``."""
+    N, d, u = _step_dims(None, None, cache, 7, "gru_step_forward")
+    expect_shapes({"dh": (dh, (N, u), "(N, u)"), "W_h": (W_h, (u, 3 * u), "(u, 3u)"),
+                   **_grad_shapes(grads, d, u, 3, *(((2, 3 * u), "(2, 3u)") if cache[-1] else ((3 * u,), "(3u,)")))},
+                  f"for the cached x_t (N, d) = {(N, d)} and h_prev (N, u) = {(N, u)}")  # fmt: skip
     x_t, h_prev, z, r, hh, ah, reset_after = cache
     u = h_prev.shape[-1]
     dz = dh * (h_prev - hh)  # ∂J/∂z from h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃

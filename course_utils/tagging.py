@@ -19,11 +19,12 @@ starts a new one, as the CoNLL ``conlleval`` script (and seqeval's default) coun
 
 from collections import Counter
 from html import escape
+from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
 
-from course_utils._validation import boolean
+from course_utils._validation import boolean, finite, float_array, non_negative_int
 
 
 class EntityScores(NamedTuple):
@@ -64,6 +65,11 @@ def _check_corpus(gold, predicted):
     gold, predicted = list(gold), list(predicted)
     if len(gold) != len(predicted):
         raise ValueError(f"gold has {len(gold)} sentences but predicted has {len(predicted)}.")
+    if not gold:
+        raise ValueError(
+            "gold and predicted are empty: there is nothing to score. Pass the tagged sentences of a split "
+            "(an empty list usually means an empty split or a generator that was already used up)."
+        )
     for i, (g, p) in enumerate(zip(gold, predicted)):
         if isinstance(g, str) or isinstance(p, str):
             raise ValueError("pass lists of sentences, each a list of tags (not a single sentence).")
@@ -83,6 +89,15 @@ def entity_scores(gold, predicted, strict=False, by_type=False):
     """Entity-level precision, recall and F1 over a corpus (lists of sentences of tags).
 
     With ``by_type=True`` returns ``{type: EntityScores}`` for every type in gold or predicted.
+    A corpus with no entities at all, in gold or predicted, scores 0 (as ``conlleval``
+    reports it: nothing was found); an empty corpus (no sentences) is refused.
+
+    >>> entity_scores([["O", "O"]], [["O", "O"]])
+    EntityScores(precision=0.0, recall=0.0, f1=0.0, correct=0, predicted=0, gold=0)
+    >>> entity_scores([], [])
+    Traceback (most recent call last):
+    ...
+    ValueError: gold and predicted are empty: there is nothing to score. Pass the tagged sentences of a split (an empty list usually means an empty split or a generator that was already used up).
     """
     gold, predicted = _check_corpus(gold, predicted)
     want = {(i, *e) for i, tags in enumerate(gold) for e in bio_entities(tags, strict)}
@@ -101,6 +116,8 @@ def ids_to_tags(tag_ids, mask, tag_names):
     tag_ids, mask = np.asarray(tag_ids), np.asarray(mask, dtype=bool)
     if tag_ids.ndim != 2 or tag_ids.shape != mask.shape:
         raise ValueError(f"tag_ids {tag_ids.shape} and mask {mask.shape} must both be (sentences, T).")
+    if tag_ids.size and not np.issubdtype(tag_ids.dtype, np.integer):
+        raise ValueError(f"tag_ids must be integer tag ids, got {tag_ids.dtype}. Use e.g. predict_tags(...).")
     real = tag_ids[mask]
     if real.size and (real.min() < 0 or real.max() >= len(tag_names)):
         raise ValueError(f"tag ids on real tokens must be in 0..{len(tag_names) - 1}.")
@@ -116,7 +133,7 @@ class MajorityTagger:
     """
 
     def __init__(self, default_tag=0):
-        self.default_tag = int(default_tag)
+        self.default_tag = non_negative_int(default_tag, "default_tag", "Use the id of 'O', e.g. 0.")
         self.table = None
 
     def fit(self, tokens, tag_ids):
@@ -180,19 +197,21 @@ def score_breakdown(emissions, tags, transitions, start=None, end=None):
     (K, K), ``start``/``end`` (K,) or None (zeros). Returns a dict with ``emission`` (L,),
     ``transition`` (L,; entry t is A[y_{t-1}, y_t], 0 for t = 0), ``start``, ``end`` and ``total``.
     """
-    E, A = np.asarray(emissions, dtype=np.float64), np.asarray(transitions, dtype=np.float64)
+    E, A = float_array(emissions, "emissions"), float_array(transitions, "transitions")
     y = np.asarray(tags)
     if E.ndim != 2 or A.shape != (E.shape[1],) * 2 or y.shape != (E.shape[0],) or len(y) == 0:
         raise ValueError(
             f"need emissions (L, K), tags (L,) and transitions (K, K); got {E.shape}, {y.shape}, {A.shape}."
         )
     k = E.shape[1]
-    if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"tags must be ids in 0..{k - 1}.")
-    s = np.zeros(k) if start is None else np.asarray(start, dtype=np.float64)
-    e = np.zeros(k) if end is None else np.asarray(end, dtype=np.float64)
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= k:
+        raise ValueError(f"tags must be integer ids in 0..{k - 1}, got {y.dtype} values from {y.min()} to {y.max()}.")
+    s = np.zeros(k) if start is None else float_array(start, "start")
+    e = np.zeros(k) if end is None else float_array(end, "end")
     if s.shape != (k,) or e.shape != (k,):
         raise ValueError(f"start and end must have shape ({k},).")
+    for name, array in (("emissions", E), ("transitions", A), ("start", s), ("end", e)):
+        finite(array, name, "A NaN or infinite score makes the total meaningless.")
     emission = E[np.arange(len(y)), y]
     transition = np.concatenate([[0.0], A[y[:-1], y[1:]]])
     total = s[y[0]] + emission.sum() + transition.sum() + e[y[-1]]
@@ -210,7 +229,8 @@ def bootstrap_f1(gold, predicted, rounds=1000, level=0.9, seed=0, strict=False):
 
     gold, predicted = _check_corpus(gold, predicted)
     rounds = positive_int(rounds, "rounds", "Use e.g. rounds=1000.")
-    if not 0 < level < 1:
+    seed = non_negative_int(seed, "seed", "Use a fixed integer such as 0.")
+    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, got {level!r}.")
     counts = np.zeros((len(gold), 3))
     for i, (g, p) in enumerate(zip(gold, predicted)):

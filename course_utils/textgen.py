@@ -24,12 +24,13 @@ misspelt); τ = 0 means always the most likely character.
 
 import math
 import re
+import sys
 from numbers import Real
 
 import numpy as np
 
 from course_utils._validation import non_negative_int, positive_int
-from course_utils.charlm import CharCodec, log_softmax
+from course_utils.charlm import CharCodec, check_logits, log_softmax
 
 
 def _probabilities(probs, name="probs"):
@@ -64,19 +65,33 @@ def average_cross_entropy(probs, targets, mask=None):
 
 
 def _nats(value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"a cross-entropy must be a finite number ≥ 0 (nats per character), got {value!r}.")
+    if isinstance(value, bool) or not isinstance(value, Real) or math.isnan(value) or value < 0:
+        raise ValueError(
+            f"nats must be a cross-entropy: a number ≥ 0 in nats per character (e.g. from "
+            f"average_cross_entropy), got {value!r}."
+        )
     return float(value)
 
 
 def bits_per_char(nats):
-    """Cross-entropy in nats → bits per character (``nats / ln 2``)."""
+    """Cross-entropy in nats → bits per character (``nats / ln 2``); ``inf`` stays ``inf``."""
     return _nats(nats) / math.log(2)
 
 
 def perplexity(nats):
-    """Cross-entropy in nats → perplexity (``exp(nats)``)."""
-    return math.exp(_nats(nats))
+    """Cross-entropy in nats → perplexity (``exp(nats)``).
+
+    Beyond about 709.78 nats ``exp`` leaves the float range: the perplexity is then ``inf``,
+    as it is for an infinite cross-entropy (a model that gave a target probability 0).
+
+    >>> round(perplexity(math.log(8)), 6), perplexity(1000.0), perplexity(math.inf)
+    (8.0, inf, inf)
+    """
+    nats = _nats(nats)
+    return math.exp(nats) if nats < _LARGEST_NATS else math.inf
+
+
+_LARGEST_NATS = math.log(sys.float_info.max)  # exp of anything larger overflows a float
 
 
 def _temperature(value):
@@ -86,12 +101,20 @@ def _temperature(value):
 
 
 def apply_temperature(logits, temperature):
-    """``softmax(logits / τ)`` along the last axis; τ = 0 puts all mass on the largest logit."""
+    """``softmax(logits / τ)`` along the last axis; τ = 0 puts all mass on the largest logit.
+
+    A logit of −inf gets probability 0. Empty logits, NaN, +inf and rows of only −inf are
+    refused (:func:`course_utils.charlm.check_logits`): their softmax would be NaN.
+    """
     temperature = _temperature(temperature)
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_logits(logits)
     if temperature == 0:
         return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
-    return np.exp(log_softmax(logits / temperature))
+    with np.errstate(over="ignore"):
+        scaled = logits / temperature
+        if np.isinf(scaled[np.isfinite(logits)]).any():  # a tiny τ overflowed: shift by the maximum first
+            scaled = (logits - logits.max(axis=-1, keepdims=True)) / temperature
+    return np.exp(log_softmax(scaled))
 
 
 class StepSampler:
@@ -134,7 +157,25 @@ class StepSampler:
 
     def step(self, ids, state):
         """One step for a batch of ids: returns ``(logits (batch, V), new_state)``."""
-        x = self.embeddings[np.asarray(ids)]
+        ids = np.asarray(ids)
+        vocab = len(self.embeddings)
+        if (
+            ids.ndim != 1
+            or not ids.size
+            or not np.issubdtype(ids.dtype, np.integer)
+            or not 0 <= ids.min() <= ids.max() < vocab
+        ):
+            raise ValueError(
+                f"ids must be a 1-D array of character ids in 0..{vocab - 1}, one per sequence, got {ids.dtype} "
+                f"{ids.tolist() if ids.size <= 8 else ids.shape}. Use codec.encode(text)."
+            )
+        want = ((len(ids), self.units),) * (2 if self.kind == "LSTM" else 1)
+        if not isinstance(state, (tuple, list)) or tuple(np.shape(s) for s in state) != want:
+            raise ValueError(
+                f"state must be the {self.kind}'s state for {len(ids)} sequences, arrays of shapes {list(want)}: "
+                "start from sampler.initial_state(batch) and pass on the state that step returns."
+            )
+        x = self.embeddings[ids]
         W, U, b = self.cell_weights
         u = self.units
         sig = lambda a: 0.5 * (1.0 + np.tanh(0.5 * a))  # noqa: E731  (σ without overflow)
@@ -164,6 +205,8 @@ class StepSampler:
         temperature = _temperature(temperature)
         if not isinstance(prime, str) or not prime:
             raise ValueError("prime must be a non-empty str: the model needs a first character to read.")
+        if stop is not None and not (isinstance(stop, str) and len(stop) == 1):
+            raise ValueError(f"stop must be a single character (or None), got {stop!r}. Use e.g. stop='\\n'.")
         stop_id = None if stop is None else int(self.codec.encode(stop)[0])
         rng = np.random.default_rng(non_negative_int(seed, "seed"))
         state, logits = self.initial_state(count), None
@@ -208,6 +251,10 @@ def known_word_share(text, vocabulary):
     """Share of the words of ``text`` (letters only, lower-cased) found in ``vocabulary``."""
     if not isinstance(text, str):
         raise ValueError(f"text must be a str, got {type(text).__name__}.")
+    if isinstance(vocabulary, str):
+        raise ValueError(
+            "vocabulary must be a collection of words (e.g. a set), not one str: a str is read as letters."
+        )
     known = {w.lower() for w in vocabulary}
     words = re.findall(r"[a-z]+", text.lower())
     return sum(w in known for w in words) / len(words) if words else 0.0
@@ -231,6 +278,8 @@ def sample_progress(codec, prime, at=(10, 25, 50, 100, 200), length=160, tempera
     _temperature(temperature)
     if not isinstance(prime, str) or not prime:
         raise ValueError("prime must be a non-empty str.")
+    if not isinstance(codec, CharCodec):
+        raise ValueError(f"codec must be a CharCodec (the model's characters), got {type(codec).__name__}.")
     codec.encode(prime)  # unknown characters fail now, not in the middle of training
 
     class SampleProgress(keras.callbacks.Callback):

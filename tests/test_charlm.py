@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils import charlm
 from course_utils.charlm import CharCodec
@@ -80,3 +81,32 @@ def test_score_text_covers_every_character_once():
         charlm.score_text(model, ids, window=20, burn_in=20)
     with pytest.raises(ValueError, match="at least 2 ids"):
         charlm.score_text(model, ids[:1])
+
+
+BAD_LOGITS = [  # (what is wrong, logits, what the message says)
+    ("empty", [], "at least one logit"),
+    ("no classes", np.zeros((2, 0)), "got shape (2, 0)"),
+    ("NaN", [0.0, np.nan], "NaN or +inf"),
+    ("+inf", [[0.0, 1.0], [0.0, np.inf]], "the first at index (1, 1)"),
+    ("a row of -inf", [[-np.inf, -np.inf]], "row (0,) is all -inf"),
+]
+
+
+@pytest.mark.parametrize(("logits", "what"), [c[1:] for c in BAD_LOGITS], ids=[c[0] for c in BAD_LOGITS])
+def test_log_softmax_refuses_logits_without_a_softmax(logits, what):
+    assert_refused(lambda: charlm.log_softmax(logits), "logits", what)
+
+
+def test_windows_need_integer_ids():
+    assert_refused(lambda: charlm.next_char_windows(np.array([0.0, 1.5, 2.0, 1.0]), 2), "ids", "integer character ids")
+
+
+@pytest.mark.parametrize(
+    ("ids", "what"),
+    [(np.array([0, 1, 6, 2]), "ids in 0..5 (the model predicts 6)"), (np.array([0, -1, 2]), "from -1 to 2"),
+     (np.array([0.0, 1.0]), "float64")],
+    ids=["id too large", "negative id", "float ids"],
+)  # fmt: skip
+def test_score_text_refuses_ids_the_model_does_not_know(ids, what):
+    model = charlm.build_char_model(6, units=3, embedding_dim=2, name="scorer")
+    assert_refused(lambda: charlm.score_text(model, ids), "ids", what)

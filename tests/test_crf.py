@@ -1,9 +1,11 @@
 """The CRF's forward algorithm and Viterbi equal brute-force enumeration over every tag sequence."""
 
 import itertools
+import re
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils import crf
 from course_utils._keras import keras
@@ -126,7 +128,7 @@ def test_bad_shapes_give_clear_errors():
         crf.log_partition(np.zeros((4, 3), "float32"), np.zeros((3, 3), "float32"))
     with pytest.raises(ValueError, match=r"transitions must have shape \(3, 3\)"):
         crf.viterbi_decode(np.zeros((1, 4, 3), "float32"), np.zeros((2, 2), "float32"))
-    with pytest.raises(ValueError, match=r"start/end scores must have shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"start must have shape \(3,\)"):
         crf.log_partition(np.zeros((1, 4, 3), "float32"), np.zeros((3, 3), "float32"), start=np.zeros(2))
     with pytest.raises(ValueError, match=r"mask must have shape \(batch, T\)"):
         crf.log_partition(np.zeros((1, 4, 3), "float32"), np.zeros((3, 3), "float32"), mask=np.ones(4, bool))
@@ -159,3 +161,53 @@ def test_layer_after_a_masking_embedding_trains():
     assert loss == pytest.approx(float(want), rel=1e-5)
     history = model.fit(tokens, y, epochs=10, batch_size=16, verbose=0)
     assert np.isfinite(history.history["loss"]).all() and history.history["loss"][-1] < history.history["loss"][0]
+
+
+E3, A3, TAGS3 = np.zeros((1, 4, 3), "float32"), np.zeros((3, 3), "float32"), np.zeros((1, 4), "int32")
+NAN_E3 = np.where(np.arange(3) == 1, np.nan, E3).astype("float32")
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("tag id too large", lambda: crf.sequence_score(E3, [[0, 1, 7, 0]], A3), "tags", "in 0..2 for 3 tags"),
+    ("negative tag id", lambda: crf.sequence_score(E3, [[0, -1, 0, 0]], A3), "tags", "in 0..2 for 3 tags"),
+    ("tags too short", lambda: crf.sequence_score(E3, [[0, 1, 2]], A3), "tags", "(batch, T) = (1, 4)"),
+    ("tags not ids", lambda: crf.sequence_score(E3, [[0, 0.5, 1, 1]], A3), "tags", "non-integer value 0.5"),
+    ("NaN emissions, NLL", lambda: crf.negative_log_likelihood(NAN_E3, TAGS3, A3), "emissions", "NaN or infinite"),
+    ("NaN emissions, Viterbi", lambda: crf.viterbi_decode(NAN_E3, A3), "emissions", "NaN or infinite"),
+    ("inf transitions", lambda: crf.log_partition(E3, np.full((3, 3), np.inf)), "transitions", "NaN or infinite"),
+    ("NaN start", lambda: crf.log_partition(E3, A3, start=[np.nan, 0, 0]), "start", "NaN or infinite"),
+    ("NaN end", lambda: crf.sequence_score(E3, TAGS3, A3, end=[0, 0, np.nan]), "end", "NaN or infinite"),
+    ("padding first", lambda: crf.log_partition(E3, A3, [[0, 1, 1, 1]]), "mask", "sentence 0 is 0111"),
+    ("padding between", lambda: crf.viterbi_decode(E3, A3, [[1, 0, 1, 0]]), "mask", "sentence 0 is 1010"),
+    ("mask too short", lambda: crf.log_partition(E3, A3, [[1, 1, 1]]), "mask", "(batch, T) = (1, 4)"),
+    ("no time steps", lambda: crf.log_partition(np.zeros((1, 0, 3)), A3), "emissions", "at least one time step"),
+    ("pad_tag not an int", lambda: crf.viterbi_decode(E3, A3, pad_tag=0.5), "pad_tag", "must be an int"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(call, name, what):
+    assert_refused(call, name, what)
+
+
+def test_value_checks_wait_for_values_inside_a_compiled_step():
+    """In tf.function / jax.jit the values do not exist yet: shapes are still checked, the CRF still computes."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        compile_ = tf.function
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        compile_ = jax.jit
+    else:
+        pytest.skip("compiles with tf.function or jax.jit")
+    E, A, s, e, mask, _, tags = random_case(2)
+    eager = ops.convert_to_numpy(crf.negative_log_likelihood(E, tags, A, mask, s, e))
+    compiled = compile_(lambda E, tags, mask: crf.negative_log_likelihood(E, tags, A, mask, s, e))
+    assert np.allclose(ops.convert_to_numpy(compiled(E, tags, mask)), eager, atol=1e-5)
+    with pytest.raises(ValueError, match=re.escape("tags must have shape (batch, T) = (4, 5)")):
+        compiled(E, tags[:, :3], mask)
+
+
+def test_integer_emissions_are_scores_too():
+    want = ops.convert_to_numpy(crf.log_partition(np.ones((1, 2, 3), "float32"), A3))
+    assert np.allclose(ops.convert_to_numpy(crf.log_partition(np.ones((1, 2, 3), "int32"), A3)), want)

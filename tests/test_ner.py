@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils import ner
 from course_utils._keras import keras
@@ -76,3 +77,15 @@ def test_padding_is_left_out_of_the_softmax_loss():
     logits = model.predict([words, shapes], verbose=0)[0]
     logp = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
     assert model.evaluate([words, shapes], y, verbose=0) == pytest.approx(-(logp[0, 1] + logp[1, 2]) / 2, rel=1e-5)
+
+
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("float tag ids", lambda: ner.training_targets([[0.5, 1.0]], [[1, 1]], True), "tag_ids", "integer tag ids"),
+    ("use_crf not a bool", lambda: ner.training_targets([[0, 1]], [[1, 1]], "crf"), "use_crf", "True or False"),
+    ("batch size 0", lambda: ner.predict_tags(None, None, [[1]], batch_size=0), "batch_size", "positive integer"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(call, name, what):
+    assert_refused(call, name, what)

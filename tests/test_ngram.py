@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils.ngram import CharNGram
 
@@ -81,3 +82,18 @@ def test_bad_input_gives_clear_errors():
         CharNGram().fit("a")
     with pytest.raises(ValueError, match="must be a str"):
         CharNGram().fit(["a", "b"], vocabulary="ab")
+
+
+MODEL = CharNGram(order=2).fit("abab", vocabulary="ab")
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("text not a str", lambda: CharNGram().fit(123), "text", "must be a str"),
+    ("start not an int", lambda: MODEL.log_probs("abab", start=0.5), "start", "non-negative integer"),
+    ("empty text", lambda: MODEL.log_probs(""), "text is empty", "no character to score"),
+    ("empty text, cross-entropy", lambda: MODEL.cross_entropy(""), "text is empty", "no character to score"),
+    ("negative seed", lambda: MODEL.sample(5, seed=-1), "seed", "non-negative integer"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(call, name, what):
+    assert_refused(call, name, what)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils import tagging
 from course_utils.tagging import EntityScores, bio_entities, entity_scores
@@ -117,7 +118,7 @@ def test_score_breakdown_adds_up_to_the_crf_score():
     assert parts["total"] == pytest.approx(float(want), abs=1e-4)
     with pytest.raises(ValueError, match="need emissions"):
         tagging.score_breakdown(E, y[:3], A)
-    with pytest.raises(ValueError, match="tags must be ids in 0..3"):
+    with pytest.raises(ValueError, match="tags must be integer ids in 0..3"):
         tagging.score_breakdown(E, y + 1, A)
 
 
@@ -129,3 +130,24 @@ def test_bootstrap_interval_brackets_the_score():
     assert tagging.bootstrap_f1(gold, pred, rounds=300, seed=0) == (low, high)
     with pytest.raises(ValueError, match="rounds must be a positive integer"):
         tagging.bootstrap_f1(gold, pred, rounds=0)
+
+
+GOLD = [["B-a", "O"]]
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("no sentences", lambda: entity_scores([], []), "gold and predicted are empty", "nothing to score"),
+    ("no sentences, by type", lambda: entity_scores([], [], by_type=True), "gold and predicted", "nothing to score"),
+    ("bootstrap of nothing", lambda: tagging.bootstrap_f1([], []), "gold and predicted", "nothing to score"),
+    ("negative seed", lambda: tagging.bootstrap_f1(GOLD, GOLD, seed=-1), "seed", "non-negative integer"),
+    ("level not a number", lambda: tagging.bootstrap_f1(GOLD, GOLD, level="90%"), "level", "between 0 and 1"),
+    ("float tag ids", lambda: tagging.ids_to_tags([[0.0, 1.0]], [[1, 1]], ["O", "B-a"]), "tag_ids", "integer"),
+    ("default tag not an id", lambda: tagging.MajorityTagger("O"), "default_tag", "non-negative integer"),
+    ("NaN emission", lambda: tagging.score_breakdown([[np.nan, 0.0]], [0], np.zeros((2, 2))), "emissions", "NaN"),
+    ("inf transition", lambda: tagging.score_breakdown([[0.0, 0.0]], [0], [[0, np.inf], [0, 0]]), "transitions", "NaN"),
+    ("NaN start", lambda: tagging.score_breakdown([[0.0, 0.0]], [0], np.zeros((2, 2)), [np.nan, 0]), "start", "NaN"),
+    ("float tags", lambda: tagging.score_breakdown([[0.0, 0.0]], [0.0], np.zeros((2, 2))), "tags", "integer ids"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(call, name, what):
+    assert_refused(call, name, what)

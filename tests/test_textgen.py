@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from bad_input import assert_refused
 
 from course_utils import textgen
 from course_utils._keras import keras
@@ -30,9 +31,9 @@ def test_metric_errors():
         textgen.average_cross_entropy(np.full((2, 2), 1.5), np.array([0, 1]))
     with pytest.raises(ValueError, match="at least one True"):
         textgen.average_cross_entropy(np.full((2, 2), 0.5), np.array([0, 1]), mask=np.zeros(2, bool))
-    with pytest.raises(ValueError, match="finite number ≥ 0"):
+    with pytest.raises(ValueError, match="nats must be a cross-entropy: a number ≥ 0"):
         textgen.bits_per_char(-1.0)
-    with pytest.raises(ValueError, match="finite number ≥ 0"):
+    with pytest.raises(ValueError, match="nats must be a cross-entropy: a number ≥ 0"):
         textgen.perplexity(float("nan"))
 
 
@@ -139,3 +140,58 @@ def test_sample_progress_prints_at_the_chosen_iterations():
 def test_known_word_share():
     assert textgen.known_word_share("To be, or not tob!", {"to", "be", "or", "not"}) == pytest.approx(0.8)
     assert textgen.known_word_share("!!!", {"a"}) == 0.0
+
+
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("no logits", lambda: textgen.apply_temperature([], 1.0), "logits", "at least one logit"),
+    ("no logits, greedy", lambda: textgen.apply_temperature([], 0), "logits", "at least one logit"),
+    ("a scalar logit", lambda: textgen.apply_temperature(2.0, 1.0), "logits", "along the last axis"),
+    ("NaN logit", lambda: textgen.apply_temperature([np.nan, 1.0], 1.0), "logits", "NaN or +inf"),
+    ("NaN logit, greedy", lambda: textgen.apply_temperature([1.0, np.nan], 0), "logits", "NaN or +inf"),
+    ("+inf logit", lambda: textgen.apply_temperature([[0.0, 1.0], [np.inf, 0.0]], 0.7), "logits", "index (1, 0)"),
+    (
+        "only -inf",
+        lambda: textgen.apply_temperature([[0.0, 1.0], [-np.inf] * 2], 1.0),
+        "logits",
+        "row (1,) is all -inf",
+    ),
+    ("text logits", lambda: textgen.apply_temperature(["a", "b"], 1.0), "logits", "an array of numbers"),
+    ("NaN nats", lambda: textgen.perplexity(float("nan")), "nats", "a number ≥ 0"),
+    ("negative nats", lambda: textgen.bits_per_char(-1.0), "nats", "a number ≥ 0"),
+    ("a str vocabulary", lambda: textgen.known_word_share("to be", "to be"), "vocabulary", "not one str"),
+    ("codec not a codec", lambda: textgen.sample_progress("abc", "ab"), "codec", "must be a CharCodec"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(call, name, what):
+    assert_refused(call, name, what)
+
+
+def test_documented_edge_values():
+    assert textgen.perplexity(1000.0) == math.inf  # exp overflows a float: the perplexity is inf, not an error
+    assert textgen.perplexity(math.inf) == math.inf and textgen.bits_per_char(math.inf) == math.inf
+    assert textgen.apply_temperature([1.0, 2.0, -np.inf], 1e-310).tolist() == [0.0, 1.0, 0.0]  # τ ≈ 0 is greedy
+    assert textgen.apply_temperature([0.0, -np.inf], 1.0).tolist() == [1.0, 0.0]  # -inf: probability 0
+
+
+@pytest.fixture(scope="module")
+def sampler():
+    codec = CharCodec("abcde")
+    return textgen.StepSampler(_model("gru", codec), codec)
+
+
+SAMPLER_CALLS = [  # (what is wrong, call on the sampler, argument, what the message says)
+    ("id too large", lambda s: s.step(np.array([5]), s.initial_state()), "ids", "in 0..4"),
+    ("negative id", lambda s: s.step(np.array([-1]), s.initial_state()), "ids", "in 0..4"),
+    ("ids not ints", lambda s: s.step(np.array([1.0]), s.initial_state()), "ids", "float64"),
+    ("no ids", lambda s: s.step(np.array([], int), s.initial_state(0)), "ids", "one per sequence"),
+    ("state of another batch", lambda s: s.step(np.array([1, 2]), s.initial_state(1)), "state", "[(2, 6)]"),
+    ("stop of two characters", lambda s: s.generate("a", 5, stop="ab"), "stop", "a single character"),
+    ("empty stop", lambda s: s.generate("a", 5, stop=""), "stop", "a single character"),
+]
+
+
+@pytest.mark.parametrize(("call", "name", "what"), [c[1:] for c in SAMPLER_CALLS], ids=[c[0] for c in SAMPLER_CALLS])
+def test_sampler_refuses_bad_input_naming_the_argument(sampler, call, name, what):
+    assert_refused(lambda: call(sampler), name, what)
