@@ -88,15 +88,15 @@ bench: setup
 	$(BIN)/python -m course_utils.cells.bench
 
 site: setup
-	$(BIN)/python -m course_utils.site notebooks site
+	$(BIN)/python -m course_utils.tooling.website notebooks site
 
 notebooks: setup data
-	$(BIN)/python -m course_utils.nbrun notebooks
+	$(BIN)/python -m course_utils.tooling.nbrun notebooks
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 # Colab badges and set-up cells follow pyproject.toml's Repository; REPO= changes it first.
 colab: setup
-	$(BIN)/python -m course_utils.colab $(if $(REPO),--repo "$(REPO)")
+	$(BIN)/python -m course_utils.tooling.colab $(if $(REPO),--repo "$(REPO)")
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 hooks: setup

@@ -21,7 +21,7 @@ Where to find each idea:
 * ``course_utils.crf``        - a linear-chain CRF layer (forward algorithm, Viterbi)
 * ``course_utils.grading``    - homework release and grader
 * ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
-* ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
+* ``course_utils.tooling``    - notebook tooling: ``nbrun`` (``make notebooks``), ``colab``, ``website``
 """
 
 from course_utils._lazy import lazy_exports

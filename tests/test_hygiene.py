@@ -126,7 +126,7 @@ def test_ruff_fails_on_bad_code_in_a_notebook(tmp_path, source, check):
 
 
 def test_ruff_reads_the_ipython_lines_of_the_colab_cell(tmp_path):
-    from course_utils.colab import setup_source
+    from course_utils.tooling.colab import setup_source
 
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup_source("https://github.com/you/x"))])

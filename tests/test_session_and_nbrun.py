@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils.nbrun import notebook_paths
 from course_utils.session import setup_notebook
+from course_utils.tooling.nbrun import notebook_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 

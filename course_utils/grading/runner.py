@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from course_utils.grading.assignments import get_assignment
-from course_utils.nbrun import KERNEL_ENV, UNSET
+from course_utils.tooling.nbrun import KERNEL_ENV, UNSET
 
 _CHECK_CELL = (
     "from course_utils.grading.core import run_checks as _course_grading_run\n"

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place: the only way the course refreshes stored outputs.
 
-``make notebooks`` runs ``python -m course_utils.nbrun notebooks``. Each notebook runs
+``make notebooks`` runs ``python -m course_utils.tooling.nbrun notebooks``. Each notebook runs
 top to bottom in a fresh kernel with the same environment as the test suite (quiet
 TensorFlow, no terminal-size variables), so the stored outputs are the ones nbval
 will compare against. Execution timestamps are not recorded (they would change on
@@ -56,7 +56,7 @@ def execute_in_place(path, timeout=600):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_utils.nbrun", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tooling.nbrun", description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="+", help="notebooks or folders of notebooks")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)

@@ -1,0 +1,1 @@
+"""Notebook tooling: the commands that maintain the course's notebooks; no notebook imports them."""
