@@ -7,10 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.course-installed
 REPORTS := reports
 
-# Quiet TensorFlow at the source (its C++ logs bypass Python and would break strict nbval),
-# and keep terminal-size variables from reshaping model.summary() tables.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# Keep terminal-size variables from reshaping model.summary() tables. TensorFlow is quieted
+# in Python, before its first import (course_utils/_environment.py: notebooks, tests, kernels).
 export PYTHONHASHSEED := 0
 unexport COLUMNS
 unexport LINES

@@ -1,11 +1,15 @@
-"""setup_notebook seeds reproducibly and validates; nbrun finds notebooks and refuses other paths."""
+"""setup_notebook seeds reproducibly, quiets TensorFlow or not, and validates; nbrun finds notebooks."""
 
+import logging
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from course_utils._environment import QUIET_TENSORFLOW
 from course_utils.session import setup_notebook
 from course_utils.tooling.nbrun import notebook_paths
 
@@ -32,6 +36,42 @@ def test_reseeding_restarts_the_streams():
     line = setup_notebook(seed=3)
     assert np.array_equal(a, np.random.rand(3))
     assert "keras 3." in line and "tensorflow" in line
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_quiet_false_turns_tensorflows_logs_back_on(quiet):
+    """Started with the quiet switches set (as under `make test`), only quiet=True keeps stderr empty.
+
+    TF_CPP_MAX_VLOG_LEVEL=1 makes TensorFlow's C++ side log on every platform (verbose lines are
+    INFO lines): nothing of it may show with quiet=True, all of it with quiet=False.
+    """
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MAX_VLOG_LEVEL": "1"}
+    code = (
+        f"import os; from course_utils import setup_notebook; setup_notebook(seed=0, quiet={quiet}); "
+        "import tensorflow as tf; tf.constant(1.0) + 1; print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    level = run.stdout.splitlines()[-1]  # (JAX, imported by Keras when installed, sets its own default "1")
+    assert level == "3" if quiet else level != "3"
+    cpp_lines = [line for line in run.stderr.splitlines() if re.match(r"[IWE]\d{4} ", line)]
+    if quiet:
+        assert run.stderr == "", run.stderr[:300]
+    else:
+        assert len(cpp_lines) > 10, f"TensorFlow's C++ logs stayed off: {run.stderr[:300]!r}"
+
+
+def test_quiet_switches_python_loggers_both_ways(monkeypatch):
+    import absl.logging
+    import tensorflow as tf
+
+    for key, value in QUIET_TENSORFLOW.items():
+        monkeypatch.setenv(key, value)  # restored afterwards: nbval's kernels inherit this environment
+    setup_notebook(seed=0, quiet=False)
+    assert not set(QUIET_TENSORFLOW) & set(os.environ)
+    assert tf.get_logger().level == logging.NOTSET and absl.logging.get_verbosity() == absl.logging.WARNING
+    setup_notebook(seed=0, quiet=True)
+    assert {key: os.environ[key] for key in QUIET_TENSORFLOW} == QUIET_TENSORFLOW
+    assert tf.get_logger().level == logging.ERROR and absl.logging.get_verbosity() == absl.logging.ERROR
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "42", None])
