@@ -15,7 +15,7 @@ Token ids of the reversal task: digits are their own ids (0-9) and :data:`START`
 import numpy as np
 
 from course_utils._table import render_html, render_text
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 
 DIGITS = "0123456789"
 START = 10  # the decoder's first input: "start writing"
@@ -240,8 +240,7 @@ def forecast_errors(targets, forecasts, scale=1.0, unit=""):
     targets = np.asarray(targets, dtype=np.float64).ravel()
     if not isinstance(forecasts, dict) or not forecasts:
         raise ValueError("forecasts must be a non-empty dict {name: predictions}.")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}. Use e.g. data.info['std'].")
+    number(scale, "scale", "Use e.g. data.info['std'].", above=0)
     errors, rows = {}, []
     for name, values in forecasts.items():
         values = np.asarray(values, dtype=np.float64).ravel()

@@ -32,7 +32,7 @@ import numpy as np
 
 from course_utils._keras import keras
 from course_utils._table import render_html, render_text
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 
 ops = keras.ops
 
@@ -229,9 +229,8 @@ def compare_cells(data, names=CELL_NAMES, units=16, epochs=5, batch_size=64, lea
     epochs = positive_int(epochs, "epochs", "Use e.g. 5.")
     batch_size = positive_int(batch_size, "batch_size", "Use e.g. 64.")
     seed = non_negative_int(seed, "seed", "Use a fixed integer such as 0.")
-    for value, label in ((learning_rate, "learning_rate"), (tolerance, "tolerance")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{label} must be a positive number, got {value!r}.")
+    number(learning_rate, "learning_rate", "Use e.g. 0.01.", above=0)
+    number(tolerance, "tolerance", "Use e.g. 0.1.", above=0)
     x_train, y_train = _split(data, "train")
     x_test, y_test = _split(data, "test")
 

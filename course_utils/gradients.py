@@ -21,15 +21,9 @@ back has norm ρ^k, vanishing for ρ < 1 and exploding for ρ > 1. ``tanh`` mult
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 from course_utils.numpy_gated import gru_step_backward, gru_step_forward, lstm_step_backward, lstm_step_forward
 from course_utils.numpy_rnn import ACTIVATIONS, DERIVATIVES, _check_activation, check_lm_inputs, softmax
-
-
-def _positive_number(value, name, hint):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}. {hint}")
-    return float(value)
 
 
 def scaled_orthogonal(units, spectral_radius, seed=0):
@@ -40,7 +34,7 @@ def scaled_orthogonal(units, spectral_radius, seed=0):
     array([1.5, 1.5, 1.5, 1.5])
     """
     u = positive_int(units, "units", "Use e.g. 32.")
-    rho = _positive_number(spectral_radius, "spectral_radius", "Use e.g. 0.9 (vanishing) or 1.2 (exploding).")
+    rho = number(spectral_radius, "spectral_radius", "Use e.g. 0.9 (vanishing) or 1.2 (exploding).", above=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
     q, r = np.linalg.qr(rng.standard_normal((u, u)))
     return rho * q * np.sign(np.diag(r))  # sign fix: the same Q for the same seed on every LAPACK
@@ -57,7 +51,7 @@ def recurrent_gradient_norms(W_h, n_timesteps, activation="tanh", input_scale=0.
         raise ValueError(f"W_h must be a square (u, u) matrix, got shape {W_h.shape}.")
     T = positive_int(n_timesteps, "n_timesteps", "Use e.g. 100.")
     phi, dphi = ACTIVATIONS[_check_activation(activation)], DERIVATIVES[activation]
-    scale = _positive_number(input_scale, "input_scale", "Use e.g. 0.1.")
+    scale = number(input_scale, "input_scale", "Use e.g. 0.1.", above=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0.") + 1)
     W_x = scale * rng.standard_normal((1, W_h.shape[0]))
     x = rng.uniform(-1, 1, size=(T, 1))

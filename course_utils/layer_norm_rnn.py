@@ -18,7 +18,7 @@ after a recurrent layer normalizes its outputs, not the state inside the recurre
 """
 
 from course_utils._keras import keras
-from course_utils._validation import positive_int
+from course_utils._validation import number, positive_int
 
 ops = keras.ops
 
@@ -39,9 +39,7 @@ class LayerNormSimpleRNNCell(keras.Layer):
                  recurrent_initializer="orthogonal", epsilon=1e-3, **kwargs):  # fmt: skip
         super().__init__(**kwargs)
         self.units = positive_int(units, "units", "Use the number of recurrent units, e.g. units=32.")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not epsilon > 0:
-            raise ValueError(f"epsilon must be a small positive number such as 1e-3, got {epsilon!r}.")
-        self.epsilon = float(epsilon)
+        self.epsilon = number(epsilon, "epsilon", "Use a small one such as 1e-3.", above=0)
         self.activation = keras.activations.get(activation)
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(recurrent_initializer)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "linear": lambda a: a}
 # φ'(a), written with h = φ(a) where that is cheaper (tanh' = 1 − tanh²)
@@ -104,8 +104,7 @@ def random_params(cell, d, u, n_classes, seed=0, scale=0.5, reset_after=True):
     ((3, 3), dtype('float64'))
     """
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}. Use e.g. 0.5.")
+    number(scale, "scale", "Use e.g. 0.5.", above=0)
     return {k: scale * rng.standard_normal(s) for k, s in param_shapes(cell, d, u, n_classes, reset_after).items()}
 
 

@@ -24,11 +24,10 @@ misspelt); τ = 0 means always the most likely character.
 
 import math
 import re
-from numbers import Real
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 from course_utils.charlm import CharCodec, log_softmax
 
 
@@ -64,9 +63,7 @@ def average_cross_entropy(probs, targets, mask=None):
 
 
 def _nats(value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"a cross-entropy must be a finite number ≥ 0 (nats per character), got {value!r}.")
-    return float(value)
+    return number(value, "a cross-entropy", "Give it in nats per character.", at_least=0)
 
 
 def bits_per_char(nats):
@@ -80,9 +77,7 @@ def perplexity(nats):
 
 
 def _temperature(value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"temperature must be a number ≥ 0 (0 = always the likeliest), got {value!r}.")
-    return float(value)
+    return number(value, "temperature", "0 = always the likeliest, 1 = the model's own distribution.", at_least=0)
 
 
 def apply_temperature(logits, temperature):
