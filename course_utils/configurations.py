@@ -14,7 +14,7 @@ Token ids of the reversal task: digits are their own ids (0-9) and :data:`START`
 
 import numpy as np
 
-from course_utils._table import render_html, render_text
+from course_utils._table import render_html, render_text, shape_text
 from course_utils._validation import non_negative_int, number, positive_int
 
 DIGITS = "0123456789"
@@ -37,12 +37,8 @@ class Table(list):
         return render_html(self.headers, self, right=self.right)
 
 
-def _shape_text(shape):
-    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 def _shapes(tensors):
-    return " + ".join(_shape_text(tuple(t.shape)) for t in tensors)
+    return " + ".join(shape_text(tuple(t.shape)) for t in tensors)
 
 
 def shape_table(models) -> Table:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from course_utils._keras import keras
-from course_utils._table import render_text
+from course_utils._table import render_text, shape_text
 
 LECTURE_SUMMARIES = Path(__file__).resolve().parents[1] / "data" / "lecture_summaries.json"
 
@@ -28,13 +28,7 @@ class SummaryRow:
     params: int
 
     def cells(self):
-        return [self.layer_class, _shape_text(self.output_shape), f"{self.params:,}"]
-
-
-def _shape_text(shape):
-    if shape and isinstance(shape[0], tuple):  # several outputs, e.g. return_state=True
-        return ", ".join(_shape_text(s) for s in shape)
-    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+        return [self.layer_class, shape_text(self.output_shape), f"{self.params:,}"]
 
 
 def _output_shape(layer):
@@ -161,7 +155,7 @@ def _row_diff(want, got):
     if want.layer_class != got.layer_class:
         parts.append(f"class {want.layer_class} != {got.layer_class}")
     if tuple(want.output_shape) != tuple(got.output_shape):
-        parts.append(f"output shape {_shape_text(want.output_shape)} != {_shape_text(got.output_shape)}")
+        parts.append(f"output shape {shape_text(want.output_shape)} != {shape_text(got.output_shape)}")
     if want.params != got.params:
         parts.append(f"params {want.params:,} != {got.params:,}")
     return "; ".join(parts)

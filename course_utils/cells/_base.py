@@ -13,6 +13,7 @@ arguments of its own, extends ``get_config``.
 import numpy as np
 
 from course_utils._keras import keras
+from course_utils._table import shape_text
 from course_utils._validation import boolean, positive_int
 
 _UNITS_HINT = "Use the number of recurrent units (the size of h_t), e.g. units=32."
@@ -25,10 +26,6 @@ def bind(text, **values):
     'u·(d + u) + u  [d=2, u=3]'
     """
     return f"{text}  [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
-
-
-def _shape_text(shape):
-    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
 
 
 class RecurrentCell(keras.Layer):
@@ -82,7 +79,7 @@ class RecurrentCell(keras.Layer):
 
     def _expected(self, input_dim):
         return ", ".join(
-            f"{name} {symbolic} = {_shape_text(shape)}" for name, symbolic, shape in self.weight_shapes(input_dim)
+            f"{name} {symbolic} = {shape_text(shape)}" for name, symbolic, shape in self.weight_shapes(input_dim)
         )
 
     def _add_weights(self, input_dim, initializers):
@@ -130,7 +127,7 @@ class RecurrentCell(keras.Layer):
             raise ValueError(
                 f"{self._describe()} on input_dim d={self.input_dim} expects {len(expected)} arrays: "
                 f"{self._expected(self.input_dim)}; got {len(got)} of shapes "
-                f"{', '.join(_shape_text(g) for g in got) or 'none'}."
+                f"{', '.join(shape_text(g) for g in got) or 'none'}."
             )
         super().set_weights(weights)
 
