@@ -16,7 +16,7 @@ LSTM-b changes no equation, only where ``b_f`` starts, and it is Keras' default.
 
 from course_utils._keras import keras
 from course_utils._validation import boolean
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 from course_utils.cells.lstm import LSTMCell, forget_bias_initializer
 
 ops = keras.ops
@@ -52,6 +52,8 @@ class LSTMAblationCell(RecurrentCell):
     >>> cell.parameter_formula(3)
     ('3·[u·(d + u) + u]  [d=3, u=4]', 96)
     """
+
+    formula_kind = "lstm_ablation"
 
     def __init__(
         self,
@@ -104,11 +106,6 @@ class LSTMAblationCell(RecurrentCell):
         c_t = f * c_tm1 + i * g  # the memory update
         h_t = o * φ(c_t)  # the output
         return h_t, [h_t, c_t]
-
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        text = "3·[u·(d + u) + u]" if self.use_bias else "3·u·(d + u)"
-        return bind(text, d=d, u=u), 3 * (u * (d + u) + (u if self.use_bias else 0))
 
     def _describe(self):
         return f"LSTMAblationCell(units={self.units}, without={self.without!r}, use_bias={self.use_bias})"
