@@ -8,6 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_utils._keras import keras  # noqa: E402
+from course_utils.cells import LayerNormSimpleRNNCell  # noqa: E402
 from course_utils.clipping import clip_by_norm_lecture, compare_clipping, cosine, global_norm, keras_clipped  # noqa: E402
 from course_utils.gradients import (  # noqa: E402
     hidden_gradient_norms,
@@ -17,7 +18,6 @@ from course_utils.gradients import (  # noqa: E402
     simple_rnn_gradient_norms,
     tape_hidden_gradient_norms,
 )
-from course_utils.layer_norm_rnn import LayerNormSimpleRNNCell  # noqa: E402
 
 
 @pytest.mark.parametrize("rho", [0.7, 1.0, 1.3])
