@@ -22,8 +22,8 @@ back has norm ρ^k, vanishing for ρ < 1 and exploding for ρ > 1. ``tanh`` mult
 import numpy as np
 
 from course_utils._validation import non_negative_int, number, positive_int
-from course_utils.numpy_gated import gru_step_backward, gru_step_forward, lstm_step_backward, lstm_step_forward
-from course_utils.numpy_rnn import ACTIVATIONS, DERIVATIVES, _check_activation, check_lm_inputs, softmax
+from course_utils.numpy_gated import step_backward, step_forward, zero_state
+from course_utils.numpy_rnn import ACTIVATIONS, DERIVATIVES, _check_activation, check_model_inputs, softmax
 
 
 def scaled_orthogonal(units, spectral_radius, seed=0):
@@ -143,34 +143,20 @@ def hidden_gradient_norms(params, x, y, cell="simple_rnn", activation="tanh", re
         raise ValueError(f"x must be a batch (N, T, d), got shape {x.shape}.")
     if np.shape(y)[:1] != x.shape[:1]:
         raise ValueError(f"y must hold one target per example, {x.shape[0]}, got shape {np.shape(y)}.")
-    targets = np.zeros(x.shape[:2], dtype=np.int64)
-    params, x, _, _, _ = check_lm_inputs(params, x, targets, cell, None, reset_after)
+    params, x, _ = check_model_inputs(params, x, cell, reset_after)  # the targets are checked by the read-out
+    _check_activation(activation)
     W_x, W_h, b = params["W_x"], params["W_h"], params["b"]
     N, T, _ = x.shape
-    u = W_h.shape[0]
-    phi, dphi = ACTIVATIONS[_check_activation(activation)], DERIVATIVES[activation]
-    h, c, caches = np.zeros((N, u)), np.zeros((N, u)), []
+    state, caches = zero_state(cell, N, W_h.shape[0]), []
     for t in range(T):  # forward, keeping what each step's backward needs
-        if cell == "lstm":
-            h, c, cache = lstm_step_forward(x[:, t], h, c, W_x, W_h, b)
-        elif cell == "gru":
-            h, cache = gru_step_forward(x[:, t], h, W_x, W_h, b, reset_after)
-        else:
-            a = x[:, t] @ W_x + h @ W_h + b  # a_t
-            h = phi(a)  # h_t = φ(a_t)
-            cache = (a, h)
+        state, cache = step_forward(cell, x[:, t], state, W_x, W_h, b, activation, reset_after)
         caches.append(cache)
-    dh, dc = _last_state_gradient(h, params, y, loss), np.zeros((N, u))
+    d_state = (_last_state_gradient(state[0], params, y, loss), *zero_state(cell, N, W_h.shape[0])[1:])
     scratch = {k: np.zeros_like(v) for k, v in params.items()}  # weight gradients: not needed here
-    norms = [N * np.linalg.norm(dh, axis=-1)]  # ‖∂J_n/∂h_T‖ (J is the batch mean: undo the 1/N)
+    norms = [N * np.linalg.norm(d_state[0], axis=-1)]  # ‖∂J_n/∂h_T‖ (J is the batch mean: undo the 1/N)
     for t in range(T - 1, 0, -1):  # carry ∂J/∂h_t back to ∂J/∂h_{t-1}
-        if cell == "lstm":
-            dh, dc = lstm_step_backward(dh, dc, caches[t], W_h, scratch)
-        elif cell == "gru":
-            dh = gru_step_backward(dh, caches[t], W_h, scratch)
-        else:
-            dh = (dh * dphi(*caches[t])) @ W_h.T  # (∂J/∂h_t ⊙ φ'(a_t)) W_hᵀ
-        norms.append(N * np.linalg.norm(dh, axis=-1))
+        d_state = step_backward(cell, d_state, caches[t], W_h, scratch)
+        norms.append(N * np.linalg.norm(d_state[0], axis=-1))
     return np.stack(norms).mean(axis=1)
 
 
