@@ -36,6 +36,22 @@ def render_html(headers, rows, right=()):
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+class Table(list):
+    """Rows of strings under ``headers``; shows as a table in a notebook and as text with ``print``."""
+
+    def __init__(self, headers, rows, right=()):
+        super().__init__(rows)
+        self.headers, self.right = tuple(headers), set(right)
+
+    def __str__(self):
+        return render_text(self.headers, self, right=self.right)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return render_html(self.headers, self, right=self.right)
+
+
 def shape_text(shape):
     """A shape as Python prints a tuple, ``None`` where a size is unknown; several shapes joined by ``, ``.
 

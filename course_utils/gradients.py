@@ -16,7 +16,9 @@ back has norm ρ^k, vanishing for ρ < 1 and exploding for ρ > 1. ``tanh`` mult
   with a SimpleRNN, LSTM or GRU core, by the NumPy BPTT of :mod:`course_utils.numpy_gated`;
 * :func:`numpy_params` - a Keras recurrent layer + Dense read-out as those NumPy parameters;
 * :func:`tape_hidden_gradient_norms` - the same numbers with ``tf.GradientTape``, unrolling the
-  layer's own cell step by step (a cross-check, and how to measure any Keras cell).
+  layer's own cell step by step (a cross-check, and how to measure any Keras cell);
+* :func:`gradient_norms` - across depth instead of time: how much gradient reaches each layer of a
+  stacked model (notebook 06).
 """
 
 import numpy as np
@@ -191,3 +193,29 @@ def tape_hidden_gradient_norms(rnn_layer, dense_layer, x, y, loss="crossentropy"
         per_example = loss_fn(y, dense_layer(hs[-1]))  # J_n
     grads = tape.gradient(per_example, hs)  # ∂(Σ_n J_n)/∂h_t: row n is ∂J_n/∂h_t
     return np.array([float(tf.reduce_mean(tf.norm(g, axis=-1))) for g in grads])[::-1]
+
+
+def gradient_norms(model, x, y, layer_names):
+    """``{layer name: norm of d(loss)/d(kernel)}`` for a mean-squared-error loss on one batch.
+
+    Shows how much training signal reaches each layer: in a deep stack without skip
+    connections the layers far from the loss get far less. TensorFlow backend only.
+    """
+    from course_utils._keras import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError(f"gradient_norms needs the tensorflow backend, not {keras.backend.backend()!r}.")
+    if not layer_names:
+        raise ValueError("layer_names must name at least one layer of the model.")
+    import tensorflow as tf
+
+    kernels = []
+    for name in layer_names:
+        weights = model.get_layer(name).trainable_weights  # ValueError with the known names if absent
+        if not weights:
+            raise ValueError(f"layer {name!r} has no trainable weights.")
+        kernels.append(weights[0])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((model(x, training=False) - y) ** 2)
+    grads = tape.gradient(loss, kernels)
+    return {name: float(tf.norm(g)) for name, g in zip(layer_names, grads)}

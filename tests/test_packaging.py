@@ -74,3 +74,18 @@ def test_makefile_parses_and_defines_every_documented_target():
     help_text = subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     for target in targets[:-1]:
         assert f"make {target}" in help_text, f"`make help` does not mention {target}"
+
+
+def test_the_package_docstring_and_the_readme_map_every_module():
+    """One home per idea only helps if the map names every home: a new module must be added to both."""
+    import pkgutil
+
+    import course_utils
+
+    modules = {m.name for m in pkgutil.iter_modules(course_utils.__path__)}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| module | what is in it |") :].split("\n\n")[0]
+    assert not {m for m in modules if f"``{m}``" not in course_utils.__doc__}, "missing from course_utils/__init__.py"
+    assert not {m for m in modules if f"`{m}`" not in table and f"`course_utils.{m}`" not in table}, (
+        "missing from README"
+    )
