@@ -26,7 +26,7 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
 	@echo "make test   - set up (first time only) and run every check: lint, unit, doctests, notebooks"
-	@echo "make lint   - ruff (lint + format check, notebooks too) and nbstripout --verify; part of make test"
+	@echo "make lint   - ruff (lint, notebooks too; format check, code only) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 	@echo "make colab [REPO=https://github.com/you/fork] - point every notebook's Colab badge and set-up cell at the repository"
