@@ -13,10 +13,8 @@ LAB_STAMP := $(VENV)/.course-lab
 DEV_STAMP := $(VENV)/.course-dev
 REPORTS := reports
 
-# Quiet TensorFlow at the source (its C++ logs bypass Python and would break strict nbval),
-# and keep terminal-size variables from reshaping model.summary() tables.
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# Keep terminal-size variables from reshaping model.summary() tables. TensorFlow is quieted
+# in Python, before its first import (course_utils/_environment.py: notebooks, tests, kernels).
 export PYTHONHASHSEED := 0
 unexport COLUMNS
 unexport LINES
@@ -34,7 +32,7 @@ NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpo
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
 	@echo "make test   - set up (first time only) and run every check: lint, unit, doctests, notebooks"
-	@echo "make lint   - ruff (lint + format check, notebooks too) and nbstripout --verify; part of make test"
+	@echo "make lint   - ruff (lint, notebooks too; format check, code only) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
 	@echo "make test-portability - every notebook again via nbclient, one thread, narrow SIMD, vs stored outputs (part of make test)"
@@ -121,15 +119,15 @@ bench: setup-dev
 	$(BIN)/python -m course_utils.cells.bench
 
 site: setup-dev
-	$(BIN)/python -m course_utils.site notebooks site
+	$(BIN)/python -m course_utils.tooling.website notebooks site
 
 notebooks: setup-dev data
-	$(BIN)/python -m course_utils.nbrun notebooks
+	$(BIN)/python -m course_utils.tooling.nbrun notebooks
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 # Colab badges and set-up cells follow pyproject.toml's Repository; REPO= changes it first.
 colab: setup-dev
-	$(BIN)/python -m course_utils.colab $(if $(REPO),--repo "$(REPO)")
+	$(BIN)/python -m course_utils.tooling.colab $(if $(REPO),--repo "$(REPO)")
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 hooks: setup-dev

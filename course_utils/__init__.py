@@ -9,19 +9,34 @@ Start every notebook with::
     from course_utils import setup_notebook
     setup_notebook(seed=42)
 
-Where to find each idea:
+Where to find each idea (every module; ``course_utils.`` left out):
 
-* ``course_utils.params``     - parameter-count formulas (pure Python, no Keras)
-* ``course_utils.explain``    - ``explain_params(model)``: formula vs Keras, layer by layer
-* ``course_utils.summaries``  - ``summary_rows`` / ``assert_summary`` against the lectures' tables
-* ``course_utils.numpy_rnn``  - the recurrent loop in plain NumPy
-* ``course_utils.datasets``   - real datasets (fetched once, verified) and seeded synthetic tasks
-* ``course_utils.numpy_gated``, ``gradcheck``, ``gradients``, ``clipping`` - BPTT and gradient studies
-* ``course_utils.cells``      - from-scratch recurrent cells equal to Keras', and the lectures' variants
-* ``course_utils.crf``        - a linear-chain CRF layer (forward algorithm, Viterbi)
-* ``course_utils.grading``    - homework release and grader
-* ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
-* ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
+* ``session``     - ``setup_notebook``: seeds, quiet TensorFlow (or not), plot defaults, versions
+* ``params``      - parameter-count formulas (pure Python, no Keras); ``formula`` is the one that picks them
+* ``explain``     - ``explain_params(model)``: formula vs Keras, layer by layer
+* ``summaries``   - ``summary_rows`` / ``assert_summary`` against the lectures' tables; shape tables
+* ``numpy_rnn``   - the SimpleRNN loop, its step pair and BPTT in plain NumPy, in the lectures' symbols
+* ``numpy_gated`` - LSTM and GRU steps forward and backward; one dispatcher over every cell's step pair
+* ``gradcheck``   - central-difference gradient checking
+* ``gradients``   - gradient norms over time (the ρ^k experiment) and across the layers of a stack
+* ``clipping``    - the lecture's norm clipping next to Keras' three options
+* ``gates``       - an LSTM's weights per gate, its gates step by step, how long its memory lasts
+* ``cells``       - from-scratch cells equal to Keras', the lectures' variants, the one cell registry
+* ``experiments`` - many cells trained side by side on one task (seed 003's tables)
+* ``callbacks``   - Keras callbacks: fixed-format epoch lines, stopping once a target is reached
+* ``seq2seq``     - the digit-reversal task, teacher forcing, greedy decoding
+* ``forecasting`` - the last-value baseline and forecast errors
+* ``probes``      - what a recurrent layer's output depends on (does step t see the future?)
+* ``charlm``, ``ngram``, ``textgen`` - character-level models, Kneser-Ney n-grams, sampling and scores
+* ``crf``, ``tagging``, ``ner`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger
+* ``datasets``    - real datasets (fetched once, verified) and seeded synthetic tasks
+* ``grading``     - homework release and grader
+* ``tooling``     - notebook tooling that no notebook imports: ``nbrun`` (``make notebooks``),
+  ``colab`` (``make colab``), ``website`` (``make site``)
+
+Private helpers, one home each: ``_keras`` (the one Keras import), ``_environment`` (quiet
+TensorFlow, the kernels' environment), ``_validation`` (argument checks), ``_table`` (tables and
+shapes as text), ``_lazy`` (lazy exports such as this package's).
 """
 
 from course_utils._lazy import lazy_exports

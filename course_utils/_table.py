@@ -1,4 +1,4 @@
-"""Plain-text and HTML rendering of small tables (for notebook display and error messages)."""
+"""Plain-text and HTML rendering of small tables and of array shapes (notebook display, error messages)."""
 
 from html import escape
 
@@ -34,3 +34,30 @@ def render_html(headers, rows, right=()):
         for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class Table(list):
+    """Rows of strings under ``headers``; shows as a table in a notebook and as text with ``print``."""
+
+    def __init__(self, headers, rows, right=()):
+        super().__init__(rows)
+        self.headers, self.right = tuple(headers), set(right)
+
+    def __str__(self):
+        return render_text(self.headers, self, right=self.right)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return render_html(self.headers, self, right=self.right)
+
+
+def shape_text(shape):
+    """A shape as Python prints a tuple, ``None`` where a size is unknown; several shapes joined by ``, ``.
+
+    >>> shape_text((None, 8)), shape_text((16,)), shape_text(((None, 4), (None, 4)))
+    ('(None, 8)', '(16,)', '(None, 4), (None, 4)')
+    """
+    if shape and isinstance(shape[0], tuple):  # several outputs, e.g. return_state=True
+        return ", ".join(shape_text(s) for s in shape)
+    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"

@@ -21,6 +21,7 @@ Errata: the lecture's clipping is Keras' ``global_clipnorm``, not ``clipnorm``.
 import numpy as np
 
 from course_utils._table import render_html, render_text
+from course_utils._validation import number
 
 CLIP_OPTIONS = ("clipnorm", "clipvalue", "global_clipnorm")
 
@@ -36,9 +37,7 @@ def _as_list(grads):
 
 
 def _threshold(value, name="threshold"):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number such as 1.0, got {value!r}.")
-    return float(value)
+    return number(value, name, "Use e.g. 1.0.", above=0)
 
 
 def global_norm(grads):

@@ -9,7 +9,8 @@ reruns that idea at toy scale on a regression task such as the adding problem
 scored on the test split after every epoch. One task and one seed: it shows how such a
 comparison is run and read, not which cell is best.
 
-Cell names (seed 003's, plus SRU from the same lecture):
+Cell names are those of :mod:`course_utils.cells.registry`: seed 003's ``CELL_NAMES`` (plus SRU
+from the same lecture), or any registry name of ``ALL_CELLS``:
 
 * ``"Tanh"`` - the simple RNN; ``"LSTM"`` - forget bias 0 (the table's LSTM); ``"LSTM-b"`` - forget
   bias 1 (Keras' default); ``"LSTM-f"``, ``"LSTM-i"``, ``"LSTM-o"`` - without the forget, input,
@@ -32,31 +33,10 @@ import numpy as np
 
 from course_utils._keras import keras
 from course_utils._table import render_html, render_text
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
+from course_utils.cells.registry import CELL_NAMES, cell_spec, make_cell
 
 ops = keras.ops
-
-CELL_NAMES = ("Tanh", "LSTM", "LSTM-f", "LSTM-i", "LSTM-o", "LSTM-b", "GRU", "MUT1", "MUT2", "MUT3", "SRU")
-
-
-def make_cell(name, units):
-    """The cell called ``name`` in seed 003's tables, from :mod:`course_utils.cells`.
-
-    >>> type(make_cell("LSTM-f", 4)).__name__, make_cell("LSTM-f", 4).without
-    ('LSTMAblationCell', 'forget')
-    >>> make_cell("GRU", 4).parameter_formula(4)
-    ('3·u·(d + u + 2)  [d=4, u=4]', 120)
-    """
-    from course_utils import cells
-
-    units = positive_int(units, "units", "Use e.g. 16.")
-    simple = {"Tanh": cells.SimpleRNNCell, "GRU": cells.GRUCell, "MUT1": cells.MUT1Cell,
-              "MUT2": cells.MUT2Cell, "MUT3": cells.MUT3Cell, "SRU": cells.SRUCell}  # fmt: skip
-    if name in simple:
-        return simple[name](units)
-    if name in ("LSTM", "LSTM-b", "LSTM-f", "LSTM-i", "LSTM-o"):
-        return cells.lstm_variant(name, units)
-    raise ValueError(f"unknown cell name {name!r}; choose from {list(CELL_NAMES)}.")
 
 
 def _state_sizes(cell):
@@ -229,9 +209,8 @@ def compare_cells(data, names=CELL_NAMES, units=16, epochs=5, batch_size=64, lea
     epochs = positive_int(epochs, "epochs", "Use e.g. 5.")
     batch_size = positive_int(batch_size, "batch_size", "Use e.g. 64.")
     seed = non_negative_int(seed, "seed", "Use a fixed integer such as 0.")
-    for value, label in ((learning_rate, "learning_rate"), (tolerance, "tolerance")):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise ValueError(f"{label} must be a positive number, got {value!r}.")
+    number(learning_rate, "learning_rate", "Use e.g. 0.01.", above=0)
+    number(tolerance, "tolerance", "Use e.g. 0.1.", above=0)
     x_train, y_train = _split(data, "train")
     x_test, y_test = _split(data, "test")
 
@@ -274,8 +253,7 @@ def _check_names(names):
     if not names:
         raise ValueError("names is empty; pass cell names such as CELL_NAMES.")
     for name in names:
-        if name not in CELL_NAMES:
-            raise ValueError(f"unknown cell name {name!r}; choose from {list(CELL_NAMES)}.")
+        cell_spec(name)  # a clear error for an unknown name
     if len(set(names)) != len(names):
         raise ValueError(f"names must not repeat, got {names}.")
     return names

@@ -1,8 +1,9 @@
 """``explain_params(model)``: every layer's parameter count from its formula, next to Keras' own.
 
 The formulas live in :mod:`course_utils.params`; this module reads each layer's
-configuration and input shape, picks the formula, and puts the two numbers side by
-side so that a disagreement is impossible to miss.
+configuration and input shape, asks :func:`course_utils.params.formula` (or the course's own
+cell) for the formula, and puts the two numbers side by side so that a disagreement is
+impossible to miss.
 """
 
 from dataclasses import dataclass
@@ -137,10 +138,6 @@ def _input_shape(layer):
     return tuple(shape)
 
 
-def _bind(text, **values):
-    return f"{text}  [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
-
-
 def layer_formula(layer, input_shape) -> Formula:
     """The formula (text and value) for one layer that receives ``input_shape``."""
     L = keras.layers
@@ -157,20 +154,13 @@ def layer_formula(layer, input_shape) -> Formula:
     if isinstance(layer, L.RNN):  # SimpleRNN, LSTM, GRU are RNN(cell) too
         return _cell_formula(layer.cell, d)
     if isinstance(layer, L.Dense):
-        key = "dense" if layer.use_bias else "dense_no_bias"
-        return Formula(_bind(P.FORMULAS[key], d=d, u=layer.units), P.dense_params(d, layer.units, layer.use_bias))
+        return Formula(*P.formula("dense", d=d, u=layer.units, use_bias=layer.use_bias))
     if isinstance(layer, L.Embedding):
-        return Formula(
-            _bind(P.FORMULAS["embedding"], V=layer.input_dim, m=layer.output_dim),
-            P.embedding_params(layer.input_dim, layer.output_dim),
-        )
+        return Formula(*P.formula("embedding", V=layer.input_dim, m=layer.output_dim))
     if isinstance(layer, L.Conv1D):
-        key = "conv1d" if layer.use_bias else "conv1d_no_bias"
-        k, f = layer.kernel_size[0], layer.filters
-        return Formula(_bind(P.FORMULAS[key], k=k, c=d, f=f), P.conv1d_params(d, f, k, layer.use_bias))
+        return Formula(*P.formula("conv1d", k=layer.kernel_size[0], c=d, f=layer.filters, use_bias=layer.use_bias))
     if isinstance(layer, L.LayerNormalization):
-        key = "layer_norm" if (layer.center and layer.scale) else "layer_norm_scale_only"
-        return Formula(_bind(P.FORMULAS[key], d=d), P.layer_normalization_params(d, layer.center, layer.scale))
+        return Formula(*P.formula("layer_norm", d=d, center=layer.center, scale=layer.scale))
     if not layer.weights:
         return Formula("0 (no weights)", 0)
     raise ValueError(
@@ -185,17 +175,10 @@ def _cell_formula(cell, d):
         text, value = cell.parameter_formula(d)
         return Formula(text, value)
     C = keras.layers
-    suffix = "" if getattr(cell, "use_bias", True) else "_no_bias"
-    if isinstance(cell, C.SimpleRNNCell):
-        value = P.simple_rnn_params(d, cell.units, cell.use_bias)
-        return Formula(_bind(P.FORMULAS["simple_rnn" + suffix], d=d, u=cell.units), value)
-    if isinstance(cell, C.LSTMCell):
-        value = P.lstm_params(d, cell.units, cell.use_bias)
-        return Formula(_bind(P.FORMULAS["lstm" + suffix], d=d, u=cell.units), value)
-    if isinstance(cell, C.GRUCell):
-        key = "gru_no_bias" if not cell.use_bias else ("gru" if cell.reset_after else "gru_reset_before")
-        value = P.gru_params(d, cell.units, cell.use_bias, cell.reset_after)
-        return Formula(_bind(P.FORMULAS[key], d=d, u=cell.units), value)
+    for keras_cell, kind in ((C.SimpleRNNCell, "simple_rnn"), (C.LSTMCell, "lstm"), (C.GRUCell, "gru")):
+        if isinstance(cell, keras_cell):
+            switches = {"reset_after": cell.reset_after} if kind == "gru" else {}
+            return Formula(*P.formula(kind, d=d, u=cell.units, use_bias=cell.use_bias, **switches))
     raise ValueError(
         f"explain_params has no formula for the cell {type(cell).__name__}. Give the cell a method "
         "parameter_formula(input_dim) -> (text, count), as course_utils.cells do."

@@ -16,14 +16,11 @@ candidate "c"; the lectures call it g)::
 import numpy as np
 
 from course_utils._validation import boolean, non_negative_int, positive_int
+from course_utils.numpy_gated import lstm_step_forward
 
 GATES = ("i", "f", "g", "o")  # Keras' order of the blocks; Keras names the candidate g "c"
 KERAS_BLOCK_NAMES = {"i": "i (input gate)", "f": "f (forget gate)", "g": "c (candidate, the lectures' g)",
                      "o": "o (output gate)"}  # fmt: skip
-
-
-def _sigmoid(a):
-    return 0.5 * (1.0 + np.tanh(0.5 * a))  # = 1 / (1 + e^−a), without overflow
 
 
 def lstm_blocks(kernel, recurrent_kernel, bias=None):
@@ -73,9 +70,10 @@ def lstm_gate_trace(weights, x, h0=None, c0=None):
         raise ValueError(
             "weights must be [kernel, recurrent_kernel, bias] (or without bias), e.g. layer.get_weights()."
         )
-    blocks = lstm_blocks(*(np.asarray(w, dtype=np.float64) for w in weights))
+    kernel, recurrent_kernel, *bias = (np.asarray(w, dtype=np.float64) for w in weights)
+    d, u = lstm_blocks(kernel, recurrent_kernel, *bias)["i"][0].shape  # checks the three shapes
+    bias = bias[0] if bias else np.zeros(4 * u)
     x = np.asarray(x, dtype=np.float64)
-    d, u = blocks["i"][0].shape
     if x.ndim not in (2, 3) or x.shape[-1] != d:
         raise ValueError(f"x must be (T, {d}) or (batch, T, {d}) for this kernel, got shape {x.shape}.")
     lead = x.shape[:-2]
@@ -83,12 +81,7 @@ def lstm_gate_trace(weights, x, h0=None, c0=None):
     c = np.zeros(lead + (u,)) if c0 is None else np.broadcast_to(np.asarray(c0, np.float64), lead + (u,))
     trace = {key: [] for key in ("i", "f", "g", "o", "c", "h")}
     for t in range(x.shape[-2]):
-        x_t = x[..., t, :]
-        pre = {gate: x_t @ W_x + h @ W_h + b for gate, (W_x, W_h, b) in blocks.items()}
-        i, f, o = _sigmoid(pre["i"]), _sigmoid(pre["f"]), _sigmoid(pre["o"])
-        g = np.tanh(pre["g"])
-        c = f * c + i * g  # keep part of the old memory, write part of the new
-        h = o * np.tanh(c)  # reveal part of it
+        h, c, (*_, i, f, g, o, _) = lstm_step_forward(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
         for key, value in zip(("i", "f", "g", "o", "c", "h"), (i, f, g, o, c, h)):
             trace[key].append(value)
     return {key: np.stack(values, axis=-2) for key, values in trace.items()}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_utils._table import render_html, render_text
+from course_utils._validation import number
 
 TOLERANCE = 1e-6
 
@@ -30,12 +31,6 @@ def _check_params(params, name="params"):
         array = np.asarray(value)
         if not np.issubdtype(array.dtype, np.floating):
             raise ValueError(f"{name}[{key!r}] must be a float array, got dtype {array.dtype}.")
-
-
-def _check_eps(eps):
-    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
-        raise ValueError(f"eps must be a small positive number such as 1e-5, got {eps!r}.")
-    return float(eps)
 
 
 def relative_error(analytic, numeric):
@@ -63,7 +58,7 @@ def numerical_gradient(loss_fn, params, eps=1e-5):
     if not callable(loss_fn):
         raise ValueError(f"loss_fn must be a function params -> float, got {type(loss_fn).__name__}.")
     _check_params(params)
-    eps = _check_eps(eps)
+    eps = number(eps, "eps", "Use a small step such as 1e-5.", above=0, below=1)
     work = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
     grads = {}
     for name, theta in work.items():
@@ -168,8 +163,7 @@ def gradient_check(loss_fn, params, grads, eps=1e-5, tolerance=TOLERANCE):
             raise ValueError(
                 f"grads[{key!r}] has shape {np.shape(grads[key])}, params[{key!r}] {np.shape(params[key])}."
             )
-    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
-        raise ValueError(f"tolerance must be a positive number such as 1e-6, got {tolerance!r}.")
+    number(tolerance, "tolerance", "Use e.g. 1e-6.", above=0)
     numeric = numerical_gradient(loss_fn, params, eps)
     rows = []
     for key in params:

@@ -17,20 +17,16 @@ back has norm ρ^k, vanishing for ρ < 1 and exploding for ρ > 1. ``tanh`` mult
   with a SimpleRNN, LSTM or GRU core, by the NumPy BPTT of :mod:`course_utils.numpy_gated`;
 * :func:`numpy_params` - a Keras recurrent layer + Dense read-out as those NumPy parameters;
 * :func:`tape_hidden_gradient_norms` - the same numbers with ``tf.GradientTape``, unrolling the
-  layer's own cell step by step (a cross-check, and how to measure any Keras cell).
+  layer's own cell step by step (a cross-check, and how to measure any Keras cell);
+* :func:`gradient_norms` - across depth instead of time: how much gradient reaches each layer of a
+  stacked model (notebook 06).
 """
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
-from course_utils.numpy_gated import gru_step_backward, gru_step_forward, lstm_step_backward, lstm_step_forward
-from course_utils.numpy_rnn import ACTIVATIONS, DERIVATIVES, _check_activation, check_lm_inputs, softmax
-
-
-def _positive_number(value, name, hint):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ValueError(f"{name} must be a positive number, got {value!r}. {hint}")
-    return float(value)
+from course_utils._validation import non_negative_int, number, positive_int
+from course_utils.numpy_gated import step_backward, step_forward, zero_state
+from course_utils.numpy_rnn import ACTIVATIONS, DERIVATIVES, _check_activation, check_model_inputs, softmax
 
 
 def scaled_orthogonal(units, spectral_radius, seed=0):
@@ -41,7 +37,7 @@ def scaled_orthogonal(units, spectral_radius, seed=0):
     array([1.5, 1.5, 1.5, 1.5])
     """
     u = positive_int(units, "units", "Use e.g. 32.")
-    rho = _positive_number(spectral_radius, "spectral_radius", "Use e.g. 0.9 (vanishing) or 1.2 (exploding).")
+    rho = number(spectral_radius, "spectral_radius", "Use e.g. 0.9 (vanishing) or 1.2 (exploding).", above=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
     q, r = np.linalg.qr(rng.standard_normal((u, u)))
     return rho * q * np.sign(np.diag(r))  # sign fix: the same Q for the same seed on every LAPACK
@@ -58,7 +54,7 @@ def recurrent_gradient_norms(W_h, n_timesteps, activation="tanh", input_scale=0.
         raise ValueError(f"W_h must be a square (u, u) matrix, got shape {W_h.shape}.")
     T = positive_int(n_timesteps, "n_timesteps", "Use e.g. 100.")
     phi, dphi = ACTIVATIONS[_check_activation(activation)], DERIVATIVES[activation]
-    scale = _positive_number(input_scale, "input_scale", "Use e.g. 0.1.")
+    scale = number(input_scale, "input_scale", "Use e.g. 0.1.", above=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0.") + 1)
     W_x = scale * rng.standard_normal((1, W_h.shape[0]))
     x = rng.uniform(-1, 1, size=(T, 1))
@@ -181,34 +177,20 @@ def hidden_gradient_norms(params, x, y, cell="simple_rnn", activation="tanh", re
         raise ValueError(f"x must be a batch (N, T, d), got shape {x.shape}.")
     if np.shape(y)[:1] != x.shape[:1]:
         raise ValueError(f"y must hold one target per example, {x.shape[0]}, got shape {np.shape(y)}.")
-    targets = np.zeros(x.shape[:2], dtype=np.int64)
-    params, x, _, _, _ = check_lm_inputs(params, x, targets, cell, None, reset_after)
+    params, x, _ = check_model_inputs(params, x, cell, reset_after)  # the targets are checked by the read-out
+    _check_activation(activation)
     W_x, W_h, b = params["W_x"], params["W_h"], params["b"]
     N, T, _ = x.shape
-    u = W_h.shape[0]
-    phi, dphi = ACTIVATIONS[_check_activation(activation)], DERIVATIVES[activation]
-    h, c, caches = np.zeros((N, u)), np.zeros((N, u)), []
+    state, caches = zero_state(cell, N, W_h.shape[0]), []
     for t in range(T):  # forward, keeping what each step's backward needs
-        if cell == "lstm":
-            h, c, cache = lstm_step_forward(x[:, t], h, c, W_x, W_h, b)
-        elif cell == "gru":
-            h, cache = gru_step_forward(x[:, t], h, W_x, W_h, b, reset_after)
-        else:
-            a = x[:, t] @ W_x + h @ W_h + b  # a_t
-            h = phi(a)  # h_t = φ(a_t)
-            cache = (a, h)
+        state, cache = step_forward(cell, x[:, t], state, W_x, W_h, b, activation, reset_after)
         caches.append(cache)
-    dh, dc = _last_state_gradient(h, params, y, loss), np.zeros((N, u))
+    d_state = (_last_state_gradient(state[0], params, y, loss), *zero_state(cell, N, W_h.shape[0])[1:])
     scratch = {k: np.zeros_like(v) for k, v in params.items()}  # weight gradients: not needed here
-    norms = [N * np.linalg.norm(dh, axis=-1)]  # ‖∂J_n/∂h_T‖ (J is the batch mean: undo the 1/N)
+    norms = [N * np.linalg.norm(d_state[0], axis=-1)]  # ‖∂J_n/∂h_T‖ (J is the batch mean: undo the 1/N)
     for t in range(T - 1, 0, -1):  # carry ∂J/∂h_t back to ∂J/∂h_{t-1}
-        if cell == "lstm":
-            dh, dc = lstm_step_backward(dh, dc, caches[t], W_h, scratch)
-        elif cell == "gru":
-            dh = gru_step_backward(dh, caches[t], W_h, scratch)
-        else:
-            dh = (dh * dphi(*caches[t])) @ W_h.T  # (∂J/∂h_t ⊙ φ'(a_t)) W_hᵀ
-        norms.append(N * np.linalg.norm(dh, axis=-1))
+        d_state = step_backward(cell, d_state, caches[t], W_h, scratch)
+        norms.append(N * np.linalg.norm(d_state[0], axis=-1))
     return np.stack(norms).mean(axis=1)
 
 
@@ -243,3 +225,29 @@ def tape_hidden_gradient_norms(rnn_layer, dense_layer, x, y, loss="crossentropy"
         per_example = loss_fn(y, dense_layer(hs[-1]))  # J_n
     grads = tape.gradient(per_example, hs)  # ∂(Σ_n J_n)/∂h_t: row n is ∂J_n/∂h_t
     return np.array([float(tf.reduce_mean(tf.norm(g, axis=-1))) for g in grads])[::-1]
+
+
+def gradient_norms(model, x, y, layer_names):
+    """``{layer name: norm of d(loss)/d(kernel)}`` for a mean-squared-error loss on one batch.
+
+    Shows how much training signal reaches each layer: in a deep stack without skip
+    connections the layers far from the loss get far less. TensorFlow backend only.
+    """
+    from course_utils._keras import keras
+
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError(f"gradient_norms needs the tensorflow backend, not {keras.backend.backend()!r}.")
+    if not layer_names:
+        raise ValueError("layer_names must name at least one layer of the model.")
+    import tensorflow as tf
+
+    kernels = []
+    for name in layer_names:
+        weights = model.get_layer(name).trainable_weights  # ValueError with the known names if absent
+        if not weights:
+            raise ValueError(f"layer {name!r} has no trainable weights.")
+        kernels.append(weights[0])
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((model(x, training=False) - y) ** 2)
+    grads = tape.gradient(loss, kernels)
+    return {name: float(tf.norm(g)) for name, g in zip(layer_names, grads)}

@@ -24,11 +24,10 @@ infinite loss), so the counts are *smoothed* by **interpolated Kneser-Ney**:
 
 import math
 from collections import Counter, defaultdict
-from numbers import Real
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 
 
 def _check_text(text, name, vocabulary):
@@ -53,9 +52,7 @@ class CharNGram:
 
     def __init__(self, order=4, discount=0.75):
         self.order = positive_int(order, "order", "Use e.g. order=4 (three characters of context).")
-        if isinstance(discount, bool) or not isinstance(discount, Real) or not 0 < discount <= 1:
-            raise ValueError(f"discount must be a number in (0, 1], got {discount!r}. Use e.g. 0.75.")
-        self.discount = float(discount)
+        self.discount = number(discount, "discount", "Use e.g. 0.75.", above=0, at_most=1)
         self.vocabulary = None
 
     def fit(self, text, vocabulary=None):

@@ -2,9 +2,11 @@
 
 Each ``*_step_forward`` computes one time step and returns a cache; the matching
 ``*_step_backward`` takes ∂J/∂(outputs of the step) and returns ∂J/∂(inputs of the step),
-adding the weight gradients of that step into ``grads``. :func:`rnn_bptt` chains them
-over time with seed 001's softmax read-out and averaged cross-entropy, for any of the
-three cells, so :func:`course_utils.gradcheck.gradient_check` can check each.
+adding the weight gradients of that step into ``grads``. The SimpleRNN's pair is in
+:mod:`course_utils.numpy_rnn`. :func:`step_forward` and :func:`step_backward` put the three
+pairs behind one signature, so a loop over time never asks which cell it runs: :func:`rnn_bptt`
+chains them with seed 001's softmax read-out and averaged cross-entropy, so
+:func:`course_utils.gradcheck.gradient_check` can check each cell.
 
 LSTM (Keras gate order i, f, g, o; σ = sigmoid)::
 
@@ -20,6 +22,8 @@ GRU (Keras block order z, r, h; Keras' z keeps the OLD state)::
     h_t = z ⊙ h_{t-1} + (1 − z) ⊙ h̃
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from course_utils._validation import boolean, expect_shapes
@@ -30,6 +34,8 @@ from course_utils.numpy_rnn import (
     readout_forward,
     simple_rnn_bptt,
     simple_rnn_loss,
+    simple_rnn_step_backward,
+    simple_rnn_step_forward,
 )
 
 
@@ -162,6 +168,59 @@ def gru_step_backward(dh, cache, W_h, grads):
     return dh_prev + dah @ W_h[:, : 2 * u].T
 
 
+# ---- one dispatcher: any cell's step pair behind one signature -----------------------------------
+
+
+class StepPair(NamedTuple):
+    """A cell's ``*_step_forward`` and ``*_step_backward``, the option its forward takes, its state arrays."""
+
+    forward: object
+    backward: object
+    option: str | None
+    n_states: int
+
+
+STEP_PAIRS = {
+    "simple_rnn": StepPair(simple_rnn_step_forward, simple_rnn_step_backward, "activation", 1),
+    "lstm": StepPair(lstm_step_forward, lstm_step_backward, None, 2),  # state (h, c)
+    "gru": StepPair(gru_step_forward, gru_step_backward, "reset_after", 1),
+}
+
+
+def zero_state(cell, n, u):
+    """``(h_0,)``, or ``(h_0, c_0)`` for the LSTM: zeros of shape (n, u), one array each."""
+    return tuple(np.zeros((n, u)) for _ in range(STEP_PAIRS[cell].n_states))
+
+
+def step_forward(cell, x_t, state, W_x, W_h, b, activation="tanh", reset_after=True):
+    """One step of ``cell`` from ``state`` (:func:`zero_state`'s form); returns ``(state_t, cache)``.
+
+    Every ``*_step_forward`` reads ``(x_t, *state, W_x, W_h, b[, its option])`` and returns
+    ``(*state_t, cache)``; ``activation`` is the SimpleRNN's option, ``reset_after`` the GRU's.
+
+    >>> from course_utils.numpy_rnn import random_params
+    >>> p = random_params("lstm", d=2, u=3, n_classes=4, seed=0)
+    >>> (h, c), cache = step_forward("lstm", np.ones((1, 2)), zero_state("lstm", 1, 3), p["W_x"], p["W_h"], p["b"])
+    >>> h.shape, c.shape
+    ((1, 3), (1, 3))
+    """
+    pair = STEP_PAIRS[cell]
+    options = {"activation": activation, "reset_after": reset_after}
+    option = {pair.option: options[pair.option]} if pair.option else {}
+    *state_t, cache = pair.forward(x_t, *state, W_x, W_h, b, **option)
+    return tuple(state_t), cache
+
+
+def step_backward(cell, d_state, cache, W_h, grads):
+    """Back through one step: from ``(∂J/∂h_t,)`` (LSTM: ``(∂J/∂h_t, ∂J/∂c_t)``) to the same at t − 1.
+
+    ``∂J/∂h_t`` is the total derivative (through ŷ_t and through step t + 1); the step's weight
+    gradients are added into ``grads``.
+    """
+    d_prev = STEP_PAIRS[cell].backward(*d_state, cache, W_h, grads)
+    return d_prev if isinstance(d_prev, tuple) else (d_prev,)
+
+
 # ---- any cell over a whole sequence ------------------------------------------------------------
 
 
@@ -185,29 +244,22 @@ def rnn_bptt(params, x, y, cell="simple_rnn", activation="tanh", step_weights=No
     W_x, W_h, b, W_y, b_y = (params[k] for k in ("W_x", "W_h", "b", "W_y", "b_y"))
     N, T, _ = x.shape
     u = W_h.shape[0]
-    h, c = np.zeros((N, u)), np.zeros((N, u))
-    caches, probs, states, loss = [], [], [], 0.0
+    state, caches, probs, states, loss = zero_state(cell, N, u), [], [], [], 0.0
     for t in range(T):  # forward: h_t (and c_t) from h_{t-1}, then ŷ_t
-        if cell == "lstm":
-            h, c, cache = lstm_step_forward(x[:, t], h, c, W_x, W_h, b)
-        else:
-            h, cache = gru_step_forward(x[:, t], h, W_x, W_h, b, reset_after)
-        p_t, J_t = readout_forward(h, W_y, b_y, y[:, t])
-        caches.append(cache), probs.append(p_t), states.append(h)
+        state, cache = step_forward(cell, x[:, t], state, W_x, W_h, b, reset_after=reset_after)
+        p_t, J_t = readout_forward(state[0], W_y, b_y, y[:, t])
+        caches.append(cache), probs.append(p_t), states.append(state[0])
         loss += w[t] * J_t
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     dJ_dh = np.zeros((N, T, u))
-    dh_next, dc_next = np.zeros((N, u)), np.zeros((N, u))
+    d_next = zero_state(cell, N, u)  # ∂J/∂h_T (and ∂J/∂c_T) through step T+1: none
     for t in reversed(range(T)):  # backward: t = T ... 1
         dz = readout_backward(probs[t], y[:, t], w[t])  # ∂J/∂z_t = w_t (ŷ_t − y_t)
         grads["W_y"] += states[t].T @ dz
         grads["b_y"] += dz.sum(axis=0)
-        dh = dz @ W_y.T + dh_next  # ∂J/∂h_t: through ŷ_t and through step t+1
+        dh = dz @ W_y.T + d_next[0]  # ∂J/∂h_t: through ŷ_t and through step t+1
         dJ_dh[:, t] = dh
-        if cell == "lstm":
-            dh_next, dc_next = lstm_step_backward(dh, dc_next, caches[t], W_h, grads)
-        else:
-            dh_next = gru_step_backward(dh, caches[t], W_h, grads)
+        d_next = step_backward(cell, (dh, *d_next[1:]), caches[t], W_h, grads)
     states = np.stack(states, axis=1)
     if not batched:
         dJ_dh, states = dJ_dh[0], states[0]
@@ -219,12 +271,10 @@ def rnn_loss(params, x, y, cell="simple_rnn", activation="tanh", step_weights=No
     if cell == "simple_rnn":
         return simple_rnn_loss(params, x, y, activation, step_weights)
     params, x, y, w, _ = check_lm_inputs(params, x, y, cell, step_weights, reset_after)
-    N, u = x.shape[0], params["W_h"].shape[0]
-    h, c, loss = np.zeros((N, u)), np.zeros((N, u)), 0.0
+    state, loss = zero_state(cell, x.shape[0], params["W_h"].shape[0]), 0.0
     for t in range(x.shape[1]):
-        if cell == "lstm":
-            h, c, _ = lstm_step_forward(x[:, t], h, c, params["W_x"], params["W_h"], params["b"])
-        else:
-            h, _ = gru_step_forward(x[:, t], h, params["W_x"], params["W_h"], params["b"], reset_after)
-        loss += w[t] * readout_forward(h, params["W_y"], params["b_y"], y[:, t])[1]
+        state, _ = step_forward(
+            cell, x[:, t], state, params["W_x"], params["W_h"], params["b"], reset_after=reset_after
+        )
+        loss += w[t] * readout_forward(state[0], params["W_y"], params["b_y"], y[:, t])[1]
     return float(loss)

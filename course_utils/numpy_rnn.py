@@ -15,8 +15,9 @@ per-step cross-entropies (``V`` classes, ``W_y`` (u, V), ``b_y`` (V,))::
     ŷ_t = softmax(h_t W_y + b_y)        J_t = −log ŷ_t[y_t]        J = 1/T Σ_t J_t
 
 :func:`simple_rnn_bptt` computes J and every gradient by backpropagation through time
-(BPTT), one commented line per step of the maths. LSTM and GRU steps are in
-:mod:`course_utils.numpy_gated`, the gradient checker in :mod:`course_utils.gradcheck`.
+(BPTT), one commented line per step of the maths. :func:`simple_rnn_step_forward` and
+:func:`simple_rnn_step_backward` are one step of it, in the form of the LSTM and GRU steps of
+:mod:`course_utils.numpy_gated`; the gradient checker is in :mod:`course_utils.gradcheck`.
 Everything is float64 so that finite differences can check it to 1e-6 and better.
 """
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 
 ACTIVATIONS = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "linear": lambda a: a}
 # φ'(a), written with h = φ(a) where that is cheaper (tanh' = 1 − tanh²)
@@ -74,6 +75,28 @@ def simple_rnn_forward(x, W_x, W_h, b, h0=None, activation="tanh"):
     return np.stack(states, axis=-2)
 
 
+def simple_rnn_step_forward(x_t, h_prev, W_x, W_h, b, activation="tanh"):
+    """One SimpleRNN step, like the gated cells' steps: returns ``h_t, cache``.
+
+    >>> h, cache = simple_rnn_step_forward(np.ones((1, 2)), np.zeros((1, 3)), np.full((2, 3), 0.1), np.eye(3), np.zeros(3))
+    >>> h.round(4)
+    array([[0.1974, 0.1974, 0.1974]])
+    """
+    a = x_t @ W_x + h_prev @ W_h + b  # a_t = x_t W_x + h_{t-1} W_h + b
+    h = ACTIVATIONS[_check_activation(activation)](a)  # h_t = φ(a_t)
+    return h, (x_t, h_prev, a, h, activation)
+
+
+def simple_rnn_step_backward(dh, cache, W_h, grads):
+    """From ∂J/∂h_t (total) to ∂J/∂h_{t-1}; adds this step's weight gradients into ``grads``."""
+    x_t, h_prev, a, h, activation = cache
+    da = dh * DERIVATIVES[activation](a, h)  # ∂J/∂a_t = ∂J/∂h_t ⊙ φ'(a_t)
+    grads["W_x"] += x_t.T @ da  # ∂J/∂W_x|_(t) = x_tᵀ ∂J/∂a_t
+    grads["W_h"] += h_prev.T @ da  # ∂J/∂W_h|_(t) = h_{t-1}ᵀ ∂J/∂a_t
+    grads["b"] += da.sum(axis=0)  # ∂J/∂b|_(t) = ∂J/∂a_t
+    return da @ W_h.T  # ∂J/∂h_{t-1} = ∂J/∂a_t W_hᵀ
+
+
 # ---- shapes and random parameters ---------------------------------------------------------------
 
 
@@ -104,16 +127,15 @@ def random_params(cell, d, u, n_classes, seed=0, scale=0.5, reset_after=True):
     ((3, 3), dtype('float64'))
     """
     rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
-        raise ValueError(f"scale must be a positive number, got {scale!r}. Use e.g. 0.5.")
+    number(scale, "scale", "Use e.g. 0.5.", above=0)
     return {k: scale * rng.standard_normal(s) for k, s in param_shapes(cell, d, u, n_classes, reset_after).items()}
 
 
 # ---- input checks and the softmax read-out, shared with numpy_gated ------------------------------
 
 
-def check_lm_inputs(params, x, y, cell, step_weights=None, reset_after=True):
-    """Validate and convert; return ``(params, x, y, w, batched)`` with x (N, T, d), y (N, T), w (T,)."""
+def check_model_inputs(params, x, cell, reset_after=True):
+    """Validate and convert the parameters and inputs; return ``(params, x, batched)`` with x (N, T, d)."""
     if not isinstance(params, dict):
         raise ValueError(f"params must be a dict of arrays (see param_shapes), got {type(params).__name__}.")
     x = np.asarray(x, dtype=np.float64)
@@ -121,13 +143,6 @@ def check_lm_inputs(params, x, y, cell, step_weights=None, reset_after=True):
         raise ValueError(f"x must be (T, d) or (batch, T, d) and not empty, got shape {x.shape}.")
     batched = x.ndim == 3
     x = x if batched else x[None]
-    y = np.asarray(y)
-    y = y if batched else y[None]
-    if y.shape != x.shape[:2] or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(
-            f"y must be integer class ids of shape {x.shape[:2] if batched else x.shape[:1]}, "
-            f"got {y.dtype} {y.shape if batched else y.shape[1:]}."
-        )
     W_h = np.asarray(params.get("W_h", np.zeros((0, 0))))
     W_y = np.asarray(params.get("W_y", np.zeros((0, 0))))
     if W_h.ndim != 2 or W_y.ndim != 2 or 0 in W_h.shape + W_y.shape:
@@ -136,13 +151,30 @@ def check_lm_inputs(params, x, y, cell, step_weights=None, reset_after=True):
     got = {k: np.shape(params[k]) for k in params}
     if got != expected:
         raise ValueError(f"params for {cell} with d={x.shape[2]} must have shapes {expected}, got {got}.")
+    return {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}, x, batched
+
+
+def check_lm_inputs(params, x, y, cell, step_weights=None, reset_after=True):
+    """:func:`check_model_inputs`, and the targets and step weights of a language model.
+
+    Returns ``(params, x, y, w, batched)`` with x (N, T, d), y (N, T), w (T,).
+    """
+    params, x, batched = check_model_inputs(params, x, cell, reset_after)
+    y = np.asarray(y)
+    y = y if batched else y[None]
+    if y.shape != x.shape[:2] or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(
+            f"y must be integer class ids of shape {x.shape[:2] if batched else x.shape[1:2]}, "
+            f"got {y.dtype} {y.shape if batched else y.shape[1:]}."
+        )
+    W_y = params["W_y"]
     if y.min() < 0 or y.max() >= W_y.shape[1]:
         raise ValueError(f"y holds class ids in [0, {W_y.shape[1]}), got values from {y.min()} to {y.max()}.")
     T = x.shape[1]
     w = np.full(T, 1.0 / T) if step_weights is None else np.asarray(step_weights, dtype=np.float64)
     if w.shape != (T,) or not np.all(w >= 0):
         raise ValueError(f"step_weights must be {T} non-negative numbers (default 1/T each), got shape {w.shape}.")
-    return {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}, x, y, w, batched
+    return params, x, y, w, batched
 
 
 def softmax(z):

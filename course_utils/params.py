@@ -10,6 +10,8 @@ Symbols (the lectures' own where they have one):
 A recurrent layer's count never depends on the sequence length ``T``: the same
 weights are used at every step (that is what "recurrent" means). Each function
 validates its arguments and raises ``ValueError`` with a hint when they are wrong.
+:func:`formula` is the one entry point that picks a formula and binds its symbols: the
+course's cells (``parameter_formula``) and ``explain_params`` both print what it returns.
 
 >>> simple_rnn_params(2, 3) + dense_params(3, 1)   # seed 000: SimpleRNN(3) on (200, 2) + Dense(1)
 22
@@ -17,7 +19,9 @@ validates its arguments and raises ``ValueError`` with a hint when they are wron
 1233
 """
 
-from course_utils._validation import boolean, positive_int
+from functools import partial
+
+from course_utils._validation import boolean, non_negative_int, positive_int
 
 # The formula of each function in the lectures' symbols; ``explain_params`` prints these.
 FORMULAS = {
@@ -31,6 +35,18 @@ FORMULAS = {
     "gru": "3·u·(d + u + 2)",
     "gru_reset_before": "3·u·(d + u + 1)",
     "gru_no_bias": "3·u·(d + u)",
+    "lstm_ablation": "3·[u·(d + u) + u]",
+    "lstm_ablation_no_bias": "3·u·(d + u)",
+    "mut1": "2·d·u + 2·u² + 3·u",
+    "mut1_no_bias": "2·d·u + 2·u²",
+    "mut2": "2·d·u + 3·u² + 3·u",
+    "mut2_no_bias": "2·d·u + 3·u²",
+    "mut3": "3·d·u + 3·u² + 3·u",
+    "mut3_no_bias": "3·d·u + 3·u²",
+    "sru": "3·d·u + 4·u",
+    "sru_no_bias": "3·d·u + 2·u",
+    "layer_norm_simple_rnn": "u·(d + u) + 2·u",
+    "layer_norm_simple_rnn_no_bias": "u·(d + u) + u",
     "conv1d": "k·c·f + f",
     "conv1d_no_bias": "k·c·f",
     "layer_norm": "2·d",
@@ -131,6 +147,55 @@ def gru_params(input_dim: int, units: int, use_bias: bool = True, reset_after: b
     return 3 * u * (d + u + bias_rows)
 
 
+def lstm_ablation_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``3·[u·(d + u) + u]``: an LSTM without one gate (seed 003's LSTM-f, -i, -o) keeps three blocks.
+
+    >>> lstm_ablation_params(3, 4)
+    96
+    """
+    return 3 * simple_rnn_params(input_dim, units, use_bias)
+
+
+_MUT_BLOCKS = {1: (2, 2), 2: (2, 3), 3: (3, 3)}  # MUT k: (blocks of the kernel, blocks of the recurrent kernel)
+
+
+def mut_params(input_dim: int, units: int, use_bias: bool = True, variant: int = 1) -> int:
+    """MUT1-3 (seed 003): ``k·d·u + m·u²`` for k input and m recurrent (u, u) blocks, plus a (3u,) bias.
+
+    >>> [mut_params(4, 4, variant=v) for v in (1, 2, 3)]
+    [76, 92, 108]
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    if variant not in _MUT_BLOCKS:
+        raise ValueError(f"variant must be 1, 2 or 3 (MUT1, MUT2, MUT3), got {variant!r}.")
+    k, m = _MUT_BLOCKS[variant]
+    return k * d * u + m * u * u + (3 * u if boolean(use_bias, "use_bias") else 0)
+
+
+def sru_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``3·d·u + 4·u``: kernel (d, 3u), the vectors ``v_f, v_r`` (2u) and the bias ``b_f, b_r`` (2u).
+
+    >>> sru_params(4, 4)
+    64
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    u = positive_int(units, "units", _UNITS_HINT)
+    return 3 * d * u + (4 if boolean(use_bias, "use_bias") else 2) * u
+
+
+def layer_norm_simple_rnn_params(input_dim: int, units: int, use_bias: bool = True) -> int:
+    """``u·(d + u) + 2·u``: a SimpleRNN's ``W_x``, ``W_h`` and a gain γ and shift β per unit (no bias).
+
+    ``use_bias=False`` drops β (the shift plays the bias' part): ``u·(d + u) + u``.
+
+    >>> layer_norm_simple_rnn_params(5, 4)
+    44
+    """
+    u = positive_int(units, "units", _UNITS_HINT)
+    return simple_rnn_params(input_dim, u, False) + (2 if boolean(use_bias, "use_bias") else 1) * u
+
+
 def conv1d_params(input_channels: int, filters: int, kernel_size: int, use_bias: bool = True) -> int:
     """``k·c·f + f``: each of the ``f`` filters spans ``k`` steps of all ``c`` channels.
 
@@ -170,9 +235,64 @@ def time_distributed_params(inner_params: int) -> int:
     >>> time_distributed_params(dense_params(8, 4))
     36
     """
-    if isinstance(inner_params, bool) or not isinstance(inner_params, int) or inner_params < 0:
+    return non_negative_int(inner_params, "inner_params", "Pass the wrapped layer's parameter count.")
+
+
+# family -> (its count, the sizes that count takes in order, the switches it takes)
+_FAMILIES = {
+    "dense": (dense_params, ("d", "u"), ("use_bias",)),
+    "embedding": (embedding_params, ("V", "m"), ()),
+    "simple_rnn": (simple_rnn_params, ("d", "u"), ("use_bias",)),
+    "lstm": (lstm_params, ("d", "u"), ("use_bias",)),
+    "gru": (gru_params, ("d", "u"), ("use_bias", "reset_after")),
+    "conv1d": (conv1d_params, ("c", "f", "k"), ("use_bias",)),
+    "layer_norm": (layer_normalization_params, ("d",), ("center", "scale")),
+    "lstm_ablation": (lstm_ablation_params, ("d", "u"), ("use_bias",)),
+    **{f"mut{v}": (partial(mut_params, variant=v), ("d", "u"), ("use_bias",)) for v in _MUT_BLOCKS},
+    "sru": (sru_params, ("d", "u"), ("use_bias",)),
+    "layer_norm_simple_rnn": (layer_norm_simple_rnn_params, ("d", "u"), ("use_bias",)),
+}
+
+
+def bind(text, **values):
+    """A formula with its symbols' values, in the format ``explain_params`` prints.
+
+    >>> bind("u·(d + u) + u", d=2, u=3)
+    'u·(d + u) + u  [d=2, u=3]'
+    """
+    return f"{text}  [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
+
+
+def formula(kind: str, **arguments) -> tuple:
+    """``(text, count)``: the formula of one layer or cell, its symbols bound, and its value.
+
+    ``kind`` is a family of :data:`FORMULAS` (``"dense"``, ``"lstm"``, ``"gru"``, ``"mut2"`` ...);
+    ``arguments`` are its sizes in the lecture's symbols, in the order to print them, and its
+    switches (``use_bias``, ``reset_after``; ``center``, ``scale`` for ``"layer_norm"``), which
+    choose the variant of the formula. Every course cell's ``parameter_formula`` and
+    ``explain_params`` come here, so a formula is chosen in this one place.
+
+    >>> formula("gru", d=2, u=3, reset_after=False)
+    ('3·u·(d + u + 1)  [d=2, u=3]', 54)
+    >>> formula("conv1d", k=5, c=2, f=16, use_bias=False)
+    ('k·c·f  [k=5, c=2, f=16]', 160)
+    """
+    if kind not in _FAMILIES:
+        raise ValueError(f"no parameter formula for {kind!r}; known: {sorted(_FAMILIES)}.")
+    count, sizes, switches = _FAMILIES[kind]
+    unknown = set(arguments) - set(sizes) - set(switches)
+    if unknown or not set(sizes) <= set(arguments):
         raise ValueError(
-            f"inner_params must be a non-negative integer, got {inner_params!r}. "
-            "Pass the wrapped layer's parameter count."
+            f"formula({kind!r}) takes the sizes {sizes} and the switches {switches}, got {sorted(arguments)}."
         )
-    return inner_params
+    chosen = {name: arguments[name] for name in switches if name in arguments}
+    value = count(*(arguments[name] for name in sizes), **chosen)
+    return bind(FORMULAS[_formula_key(kind, **chosen)], **{k: v for k, v in arguments.items() if k in sizes}), value
+
+
+def _formula_key(kind, use_bias=True, reset_after=True, center=True, scale=True):
+    if kind == "layer_norm":
+        return "layer_norm" if center and scale else "layer_norm_scale_only"
+    if not use_bias:
+        return kind + "_no_bias"
+    return "gru_reset_before" if kind == "gru" and not reset_after else kind

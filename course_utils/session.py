@@ -1,12 +1,12 @@
 """``setup_notebook``: the first call of every notebook."""
 
+import logging
 import os
 import platform
 import sys
 
+from course_utils._environment import quiet_tensorflow
 from course_utils._validation import boolean, non_negative_int
-
-_QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 PLOT_DEFAULTS = {
     "figure.figsize": (7.0, 3.5),
@@ -27,8 +27,9 @@ def setup_notebook(seed: int = 42, deterministic: bool = True, quiet: bool = Tru
       backend together, so a notebook gives the same numbers on every fresh run.
     * ``deterministic=True`` also asks TensorFlow for deterministic kernels
       (``tf.config.experimental.enable_op_determinism``).
-    * ``quiet=True`` silences TensorFlow's C++ and Python log noise. The C++ part only
-      works if nothing imported TensorFlow earlier in this kernel; if something did,
+    * ``quiet=True`` silences TensorFlow's C++ and Python log noise; ``quiet=False`` turns
+      both back on (TensorFlow's defaults). The C++ part is read once, when TensorFlow is
+      imported: if something imported it earlier in this kernel with the other setting,
       a note says to restart the kernel and run this cell first.
 
     Call it again with another seed to restart the random streams.
@@ -37,9 +38,8 @@ def setup_notebook(seed: int = 42, deterministic: bool = True, quiet: bool = Tru
     boolean(deterministic, "deterministic")
     boolean(quiet, "quiet")
     late = "tensorflow" in sys.modules
-    if quiet:
-        for key, value in _QUIET_ENV.items():
-            os.environ.setdefault(key, value)
+    was_quiet = os.environ.get("TF_CPP_MIN_LOG_LEVEL") == "3"
+    quiet_tensorflow(os.environ, quiet)
 
     from course_utils._keras import keras
 
@@ -49,11 +49,10 @@ def setup_notebook(seed: int = 42, deterministic: bool = True, quiet: bool = Tru
         import tensorflow as tf
 
         backend_version = tf.__version__
-        if quiet:
-            tf.get_logger().setLevel("ERROR")
-            import absl.logging
+        import absl.logging
 
-            absl.logging.set_verbosity(absl.logging.ERROR)
+        tf.get_logger().setLevel(logging.ERROR if quiet else logging.NOTSET)  # NOTSET: TensorFlow's default
+        absl.logging.set_verbosity(absl.logging.ERROR if quiet else absl.logging.WARNING)
         if deterministic:
             tf.config.experimental.enable_op_determinism()
     elif backend == "jax":
@@ -72,7 +71,8 @@ def setup_notebook(seed: int = 42, deterministic: bool = True, quiet: bool = Tru
         f"seed {seed} | python {platform.python_version()} | keras {keras.__version__} "
         f"| {backend} {backend_version} | numpy {np.__version__} | matplotlib {matplotlib.__version__}"
     )
-    if quiet and late and os.environ.get("TF_CPP_MIN_LOG_LEVEL") != "3":
-        line += "\nnote: TensorFlow was imported before setup_notebook; restart the kernel to silence its logs."
+    if late and quiet != was_quiet:
+        wanted = "silence its logs" if quiet else "see its logs"
+        line += f"\nnote: TensorFlow was imported before setup_notebook; restart the kernel to {wanted}."
     print(line)
     return line

@@ -6,6 +6,9 @@ the printed text would break with every release. Instead we compare the facts:
 each row's layer class, output shape and parameter count, and the totals.
 
 The lectures' tables are transcribed in ``data/lecture_summaries.json``.
+
+:func:`shape_table` and :func:`shape_flow` summarise shapes only (notebook 06's configurations):
+input and output shapes of several models side by side, or the shape after every layer of one.
 """
 
 import json
@@ -14,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from course_utils._keras import keras
-from course_utils._table import render_text
+from course_utils._table import Table, render_text, shape_text
 
 LECTURE_SUMMARIES = Path(__file__).resolve().parents[1] / "data" / "lecture_summaries.json"
 
@@ -28,13 +31,7 @@ class SummaryRow:
     params: int
 
     def cells(self):
-        return [self.layer_class, _shape_text(self.output_shape), f"{self.params:,}"]
-
-
-def _shape_text(shape):
-    if shape and isinstance(shape[0], tuple):  # several outputs, e.g. return_state=True
-        return ", ".join(_shape_text(s) for s in shape)
-    return "(" + ", ".join("None" if s is None else str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+        return [self.layer_class, shape_text(self.output_shape), f"{self.params:,}"]
 
 
 def _output_shape(layer):
@@ -161,7 +158,46 @@ def _row_diff(want, got):
     if want.layer_class != got.layer_class:
         parts.append(f"class {want.layer_class} != {got.layer_class}")
     if tuple(want.output_shape) != tuple(got.output_shape):
-        parts.append(f"output shape {_shape_text(want.output_shape)} != {_shape_text(got.output_shape)}")
+        parts.append(f"output shape {shape_text(want.output_shape)} != {shape_text(got.output_shape)}")
     if want.params != got.params:
         parts.append(f"params {want.params:,} != {got.params:,}")
     return "; ".join(parts)
+
+
+def _shapes(tensors):
+    return " + ".join(shape_text(tuple(t.shape)) for t in tensors)
+
+
+def shape_table(models) -> Table:
+    """One row per ``{"configuration name": built keras.Model}``: input and output shapes, parameters.
+
+    Several inputs or outputs are joined with ``+`` (an encoder-decoder has two inputs).
+    """
+    if not isinstance(models, dict) or not models:
+        raise ValueError("shape_table expects a non-empty dict {configuration name: keras.Model}.")
+    rows = []
+    for name, model in models.items():
+        if not isinstance(model, keras.Model) or not model.built or not model.inputs:
+            raise ValueError(
+                f"shape_table: {name!r} must be a keras.Model started with keras.Input(shape=...), "
+                f"got {type(model).__name__}."
+            )
+        rows.append([str(name), _shapes(model.inputs), _shapes(model.outputs), f"{model.count_params():,}"])
+    return Table(["configuration", "input", "output", "params"], rows, right={3})
+
+
+def shape_flow(model) -> str:
+    """The shape after every layer, on one line: ``(None, 8) → Dense → (None, 4)``.
+
+    Functional models with several inputs list their inputs first, joined by ``+``.
+    """
+    if not isinstance(model, keras.Model) or not model.built or not model.inputs:
+        raise ValueError("shape_flow expects a keras.Model started with keras.Input(shape=...).")
+    parts = [_shapes(model.inputs)]
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.InputLayer):
+            continue
+        output = layer.output
+        outputs = output if isinstance(output, (list, tuple)) else [output]
+        parts += [type(layer).__name__, _shapes(outputs)]
+    return " → ".join(parts)

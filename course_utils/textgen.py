@@ -29,7 +29,7 @@ from numbers import Real
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 from course_utils.charlm import CharCodec, check_logits, log_softmax
 
 
@@ -95,9 +95,7 @@ _LARGEST_NATS = math.log(sys.float_info.max)  # exp of anything larger overflows
 
 
 def _temperature(value):
-    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value) or value < 0:
-        raise ValueError(f"temperature must be a number ≥ 0 (0 = always the likeliest), got {value!r}.")
-    return float(value)
+    return number(value, "temperature", "0 = always the likeliest, 1 = the model's own distribution.", at_least=0)
 
 
 def apply_temperature(logits, temperature):

@@ -12,9 +12,10 @@ import socket
 import pytest
 from offline_guard import guard_connect, guard_getaddrinfo
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-for _name in ("COLUMNS", "LINES", "NO_COLOR"):
+from course_utils._environment import LAYOUT_VARIABLES, quiet_tensorflow
+
+quiet_tensorflow(os.environ)  # before anything imports TensorFlow; nbval's kernels inherit it
+for _name in LAYOUT_VARIABLES:
     os.environ.pop(_name, None)
 
 

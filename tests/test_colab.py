@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from course_utils import colab
-from course_utils.nbrun import notebook_paths
+from course_utils.tooling import colab
+from course_utils.tooling.nbrun import notebook_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = notebook_paths([ROOT / "notebooks"])

@@ -131,7 +131,7 @@ def test_compare_cells_reports_every_epoch_and_a_baseline():
     [
         ({"names": []}, "names is empty"),
         ({"names": ["GRU", "GRU"]}, "must not repeat"),
-        ({"names": ["gru"]}, "unknown cell name 'gru'"),
+        ({"names": ["Elman"]}, "unknown cell name 'Elman'"),
         ({"learning_rate": 0}, "learning_rate must be a positive number"),
         ({"epochs": 0}, "epochs must be a positive integer"),
     ],

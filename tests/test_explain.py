@@ -90,3 +90,13 @@ def test_unknown_cell_asks_for_parameter_formula():
     model(np.zeros((1, 5, 2), "float32"))
     with pytest.raises(ValueError, match="parameter_formula"):
         explain_params(model)
+
+
+@pytest.mark.parametrize("name", ["layer_norm_simple_rnn", "LSTM-f", "MUT2", "SRU"])
+def test_the_courses_own_cells_explain_themselves(name):
+    """Every cell of the registry (seed 003's variants, the layer-normalized cell) has a formula."""
+    from course_utils.cells import make_cell
+
+    model = keras.Sequential([keras.Input(shape=(7, 4)), L.RNN(make_cell(name, 4), name="rnn"), L.Dense(1)])
+    table = explain_params(model).assert_agree()
+    assert table[0].layer_class == "RNN" and table[0].formula.endswith("[d=4, u=4]")

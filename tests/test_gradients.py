@@ -8,8 +8,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from course_utils._keras import keras  # noqa: E402
+from course_utils.cells import LayerNormSimpleRNNCell  # noqa: E402
 from course_utils.clipping import clip_by_norm_lecture, compare_clipping, cosine, global_norm, keras_clipped  # noqa: E402
 from course_utils.gradients import (  # noqa: E402
+    gradient_norms,
     hidden_gradient_norms,
     numpy_params,
     plot_gradient_norms,
@@ -17,7 +19,6 @@ from course_utils.gradients import (  # noqa: E402
     simple_rnn_gradient_norms,
     tape_hidden_gradient_norms,
 )
-from course_utils.layer_norm_rnn import LayerNormSimpleRNNCell  # noqa: E402
 
 
 @pytest.mark.parametrize("rho", [0.7, 1.0, 1.3])
@@ -131,3 +132,15 @@ def test_layer_norm_cell_normalizes_the_summed_input():
         LayerNormSimpleRNNCell(0)
     with pytest.raises(ValueError, match="epsilon must be"):
         LayerNormSimpleRNNCell(3, epsilon=-1)
+
+
+def test_gradient_norms_match_the_analytic_gradient():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False, name="w")])
+    model.get_layer("w").set_weights([np.array([[1.0], [0.0]], dtype="float32")])
+    x, y = np.array([[1.0, 2.0]], dtype="float32"), np.array([[0.0]], dtype="float32")
+    # loss = (x·w - y)² = 1, d/dw = 2 (x·w - y) x = [2, 4]
+    assert gradient_norms(model, x, y, ["w"])["w"] == pytest.approx(np.sqrt(20.0))
+    with pytest.raises(ValueError):
+        gradient_norms(model, x, y, ["nope"])
+    with pytest.raises(ValueError, match="at least one"):
+        gradient_norms(model, x, y, [])

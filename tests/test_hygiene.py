@@ -11,10 +11,10 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,10 +50,13 @@ def test_pre_commit_runs_the_pinned_linter_versions():
     assert hooks("/nbstripout")[0]["rev"] == pinned("nbstripout")
 
 
-def test_pre_commit_lints_and_formats_notebooks_too():
+def test_pre_commit_passes_notebooks_to_ruff_and_pyproject_keeps_them_out_of_the_formatter():
     _, ruff = hooks("/ruff-pre-commit")
     assert [h["id"] for h in ruff] == ["ruff-check", "ruff-format"]
     assert all("jupyter" in h["types_or"] for h in ruff)
+    config = tomllib.loads(PYPROJECT)["tool"]["ruff"]
+    # pre-commit names files explicitly: without force-exclude, ruff would format the notebooks anyway
+    assert config["force-exclude"] is True and config["format"]["exclude"] == ["notebooks/**"]
 
 
 def test_course_notebooks_keep_outputs_and_counts_releases_are_fully_stripped():
@@ -109,24 +112,38 @@ def test_lint_catches_metadata_noise_in_a_notebook(tmp_path):
     assert verify.returncode != 0
 
 
-@pytest.mark.parametrize(
-    "source, check",
-    [
-        ("import os\nx = 1\n", ["check"]),  # unused import
-        ("x = {'a':1}\n", ["format", "--check"]),  # not formatted
-    ],
-)
-def test_ruff_fails_on_bad_code_in_a_notebook(tmp_path, source, check):
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")  # the course's rules
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.rstrip("\n"))])
-    nbformat.write(nb, tmp_path / "bad.ipynb")
-    done = subprocess.run([BIN / "ruff", *check, "bad.ipynb"], cwd=tmp_path, capture_output=True, text=True)
+def _ruff(tmp_path, *args):
+    return subprocess.run([BIN / "ruff", *args], cwd=tmp_path, capture_output=True, text=True)
+
+
+def _course_tree(tmp_path, notebook_source, module_source):
+    """A folder with the course's ruff rules, one notebook under notebooks/ and one module."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(notebook_source.rstrip("\n"))])
+    nbformat.write(nb, tmp_path / "notebooks" / "lesson.ipynb")
+    (tmp_path / "module.py").write_text(module_source)
+
+
+def test_ruff_lints_notebooks_but_formats_only_the_code(tmp_path):
+    blackboard = "u = 2\nkernel = [[0.0] * 4 * u]\nW_f = kernel[0][u:2*u]     # forget block\nW_i = kernel[0][:u]        # input block\n"
+    _course_tree(tmp_path, blackboard, "x = {'a':1}\n")
+    done = _ruff(tmp_path, "format", "--check", "notebooks/lesson.ipynb")  # named explicitly, as pre-commit does
+    assert done.returncode == 0, done.stdout + done.stderr  # the aligned columns stay
+    assert _ruff(tmp_path, "format", "--check", "--no-force-exclude", "notebooks/lesson.ipynb").returncode != 0
+    assert _ruff(tmp_path, "format", "--check", ".").returncode != 0  # module.py: not formatted
+    assert _ruff(tmp_path, "check", "notebooks/lesson.ipynb").returncode == 0
+
+
+def test_ruff_check_fails_on_bad_code_in_a_notebook(tmp_path):
+    _course_tree(tmp_path, "import os\nx = 1\n", "x = 1\n")  # unused import
+    done = _ruff(tmp_path, "check", ".")
     assert done.returncode != 0, done.stdout
-    assert "bad.ipynb" in done.stdout + done.stderr
+    assert "lesson.ipynb" in done.stdout + done.stderr
 
 
 def test_ruff_reads_the_ipython_lines_of_the_colab_cell(tmp_path):
-    from course_utils.colab import setup_source
+    from course_utils.tooling.colab import setup_source
 
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(setup_source("https://github.com/you/x"))])

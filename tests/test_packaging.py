@@ -134,3 +134,18 @@ def test_the_scheduled_drift_job_runs_make_test_latest():
     assert "schedule" in workflow[True]  # YAML 1.1 reads the key `on` as True
     runs = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
     assert runs == ["make test-latest"]
+
+
+def test_the_package_docstring_and_the_readme_map_every_module():
+    """One home per idea only helps if the map names every home: a new module must be added to both."""
+    import pkgutil
+
+    import course_utils
+
+    modules = {m.name for m in pkgutil.iter_modules(course_utils.__path__)}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| module | what is in it |") :].split("\n\n")[0]
+    assert not {m for m in modules if f"``{m}``" not in course_utils.__doc__}, "missing from course_utils/__init__.py"
+    assert not {m for m in modules if f"`{m}`" not in table and f"`course_utils.{m}`" not in table}, (
+        "missing from README"
+    )

@@ -134,3 +134,29 @@ def test_bad_flags_and_inner_counts():
 def test_numpy_integers_are_sizes_too():
     np = pytest.importorskip("numpy")
     assert P.lstm_params(np.int64(2), np.int32(16)) == 1216
+
+
+def test_formula_is_the_one_place_a_formula_is_chosen():
+    """Every formula text is reachable through P.formula, and each agrees with its count function."""
+    sizes = {"d": 3, "u": 4, "V": 9, "m": 2, "k": 5, "c": 3, "f": 6}
+    reached = set()
+    for kind, (_, symbols, switches) in P._FAMILIES.items():
+        for flags in ({}, *({name: False} for name in switches)):
+            text, count = P.formula(kind, **{s: sizes[s] for s in symbols}, **flags)
+            key = P._formula_key(kind, **flags)
+            assert text == P.bind(P.FORMULAS[key], **{s: sizes[s] for s in symbols})
+            reached.add(key)
+            assert isinstance(count, int) and count > 0
+    assert reached == set(P.FORMULAS) - {"bidirectional", "time_distributed"}
+    assert P.formula("gru", d=2, u=3, use_bias=False, reset_after=False) == ("3·u·(d + u)  [d=2, u=3]", 45)
+
+
+def test_formula_refuses_unknown_kinds_and_arguments():
+    with pytest.raises(ValueError, match="no parameter formula for 'conv2d'"):
+        P.formula("conv2d", d=3)
+    with pytest.raises(ValueError, match=r"takes the sizes \('d', 'u'\)"):
+        P.formula("lstm", d=3)
+    with pytest.raises(ValueError, match="takes the sizes"):
+        P.formula("lstm", d=3, u=4, reset_after=False)
+    with pytest.raises(ValueError, match="input_dim must be a positive integer"):
+        P.formula("mut2", d=0, u=4)

@@ -4,6 +4,7 @@ import pytest
 
 from course_utils import assert_summary, lecture_summary, lecture_summary_names, summary_rows
 from course_utils._keras import keras
+from course_utils.summaries import shape_flow, shape_table
 
 L = keras.layers
 
@@ -98,3 +99,26 @@ def test_bad_arguments():
         summary_rows(keras.Sequential([L.Dense(1)]))
     with pytest.raises(ValueError, match="expects a Keras model"):
         summary_rows("model")
+
+
+def test_shape_table_rows():
+    one = keras.Sequential([keras.Input((5,)), L.Dense(2)], name="one")
+    many = keras.Sequential([keras.Input((7, 3)), L.SimpleRNN(4, return_sequences=True)], name="many")
+    table = shape_table({"one-to-one": one, "many-to-many": many})
+    assert table[0] == ["one-to-one", "(None, 5)", "(None, 2)", "12"]
+    assert table[1] == ["many-to-many", "(None, 7, 3)", "(None, 7, 4)", "32"]
+    assert "many-to-many   (None, 7, 3)" in str(table) and table._repr_html_().startswith("<table>")
+    with pytest.raises(ValueError, match="keras.Input"):
+        shape_table({"unbuilt": keras.Sequential([L.Dense(2)])})
+    with pytest.raises(ValueError):
+        shape_table({})
+
+
+def test_shape_flow_lists_every_layer():
+    model = keras.Sequential([keras.Input((4,)), L.RepeatVector(3), L.SimpleRNN(2, return_sequences=True)])
+    assert shape_flow(model) == "(None, 4) → RepeatVector → (None, 3, 4) → SimpleRNN → (None, 3, 2)"
+    a, b = keras.Input((5,)), keras.Input((2,))
+    two = keras.Model([a, b], L.Concatenate()([a, b]))
+    assert shape_flow(two) == "(None, 5) + (None, 2) → Concatenate → (None, 7)"
+    with pytest.raises(ValueError, match="keras.Input"):
+        shape_flow(keras.Sequential([L.Dense(1)]))

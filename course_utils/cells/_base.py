@@ -4,35 +4,27 @@
 * one table per cell, ``weight_shapes(d)``, that ``build`` creates the weights from
   and that every shape error quotes (``kernel (d, 4u) = (3, 16)``);
 * ``set_weights`` that names the expected shapes instead of a bare length mismatch;
-* ``get_config`` for the arguments every cell has, and ``parameter_formula``'s text format.
+* ``get_config`` for the arguments every cell has;
+* ``parameter_formula(d)``, from :func:`course_utils.params.formula` and the cell's ``formula_kind``.
 
-A subclass defines ``weight_shapes``, ``call``, ``parameter_formula`` and, if it has
+A subclass defines ``weight_shapes``, ``call``, ``formula_kind`` and, if it has
 arguments of its own, extends ``get_config``.
 """
 
 import numpy as np
 
+from course_utils import params as P
 from course_utils._keras import keras
+from course_utils._table import shape_text
 from course_utils._validation import boolean, positive_int
 
 _UNITS_HINT = "Use the number of recurrent units (the size of h_t), e.g. units=32."
 
 
-def bind(text, **values):
-    """A formula with its symbols' values, in the format ``explain_params`` prints.
-
-    >>> bind("u·(d + u) + u", d=2, u=3)
-    'u·(d + u) + u  [d=2, u=3]'
-    """
-    return f"{text}  [" + ", ".join(f"{k}={v}" for k, v in values.items()) + "]"
-
-
-def _shape_text(shape):
-    return "(" + ", ".join(str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
-
-
 class RecurrentCell(keras.Layer):
     """Base class of the course's cells: plumbing only, no maths (see each subclass)."""
+
+    formula_kind = None  # the cell's family in course_utils.params.FORMULAS, e.g. "lstm"
 
     def __init__(
         self,
@@ -59,8 +51,12 @@ class RecurrentCell(keras.Layer):
         raise NotImplementedError
 
     def parameter_formula(self, input_dim):
-        """``(formula text, parameter count)`` for this cell on ``input_dim`` features."""
-        raise NotImplementedError
+        """``(formula text, parameter count)`` for this cell on ``input_dim`` features (what ``explain_params`` prints)."""
+        return P.formula(self.formula_kind, d=input_dim, u=self.units, **self._formula_switches())
+
+    def _formula_switches(self):
+        """The arguments that choose the variant of the formula (``course_utils.params.formula``)."""
+        return {"use_bias": self.use_bias}
 
     def _describe(self):
         """How the cell prints itself in error messages, e.g. ``LSTMCell(units=4)``."""
@@ -82,7 +78,7 @@ class RecurrentCell(keras.Layer):
 
     def _expected(self, input_dim):
         return ", ".join(
-            f"{name} {symbolic} = {_shape_text(shape)}" for name, symbolic, shape in self.weight_shapes(input_dim)
+            f"{name} {symbolic} = {shape_text(shape)}" for name, symbolic, shape in self.weight_shapes(input_dim)
         )
 
     def _add_weights(self, input_dim, initializers):
@@ -130,7 +126,7 @@ class RecurrentCell(keras.Layer):
             raise ValueError(
                 f"{self._describe()} on input_dim d={self.input_dim} expects {len(expected)} arrays: "
                 f"{self._expected(self.input_dim)}; got {len(got)} of shapes "
-                f"{', '.join(_shape_text(g) for g in got) or 'none'}."
+                f"{', '.join(shape_text(g) for g in got) or 'none'}."
             )
         super().set_weights(weights)
 
@@ -143,6 +139,3 @@ class RecurrentCell(keras.Layer):
             "recurrent_initializer": keras.initializers.serialize(self.recurrent_initializer),
             "bias_initializer": keras.initializers.serialize(self.bias_initializer),
         }
-
-    def _d(self, input_dim):
-        return positive_int(input_dim, "input_dim", "Pass the number of features per time step.")

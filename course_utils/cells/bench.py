@@ -25,6 +25,8 @@ import subprocess
 import sys
 import time
 
+from course_utils._environment import quiet_tensorflow
+
 GOAL = 1.3
 FAMILIES = ("SimpleRNN", "LSTM", "GRU")
 
@@ -83,7 +85,7 @@ def _model(keras, recurrent_layer, args):
 
 
 def _run_backend(backend, argv):
-    env = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**quiet_tensorflow(dict(os.environ)), "KERAS_BACKEND": backend}
     command = [sys.executable, "-m", "course_utils.cells.bench", "--worker", *argv]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     rows = [json.loads(line[7:]) for line in done.stdout.splitlines() if line.startswith("RESULT ")]

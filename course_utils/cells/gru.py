@@ -1,9 +1,8 @@
 """The GRU cell, from scratch, equal to ``keras.layers.GRUCell`` in both ``reset_after`` modes."""
 
-from course_utils import params as P
 from course_utils._keras import keras
 from course_utils._validation import boolean
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
@@ -46,6 +45,8 @@ class GRUCell(RecurrentCell):
     >>> GRUCell(3, reset_after=False).parameter_formula(2)
     ('3·u·(d + u + 1)  [d=2, u=3]', 54)
     """
+
+    formula_kind = "gru"
 
     def __init__(
         self,
@@ -98,10 +99,8 @@ class GRUCell(RecurrentCell):
         h_t = z * h_tm1 + (1 - z) * h_tilde  # Keras' z keeps the old state
         return h_t, [h_t]
 
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        key = "gru_no_bias" if not self.use_bias else ("gru" if self.reset_after else "gru_reset_before")
-        return bind(P.FORMULAS[key], d=d, u=u), P.gru_params(d, u, self.use_bias, self.reset_after)
+    def _formula_switches(self):
+        return {**super()._formula_switches(), "reset_after": self.reset_after}
 
     def _describe(self):
         return f"GRUCell(units={self.units}, use_bias={self.use_bias}, reset_after={self.reset_after})"

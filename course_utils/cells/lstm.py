@@ -1,9 +1,8 @@
 """The LSTM cell, from scratch, equal to ``keras.layers.LSTMCell``."""
 
-from course_utils import params as P
 from course_utils._keras import keras
 from course_utils._validation import boolean
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
@@ -59,6 +58,8 @@ class LSTMCell(RecurrentCell):
     ('4·[u·(d + u) + u]  [d=2, u=16]', 1216)
     """
 
+    formula_kind = "lstm"
+
     def __init__(
         self,
         units,
@@ -105,11 +106,6 @@ class LSTMCell(RecurrentCell):
         c_t = f * c_tm1 + i * g  # keep part of the old memory, write part of the new
         h_t = o * φ(c_t)  # reveal part of the memory
         return h_t, [h_t, c_t]
-
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        key = "lstm" if self.use_bias else "lstm_no_bias"
-        return bind(P.FORMULAS[key], d=d, u=u), P.lstm_params(d, u, self.use_bias)
 
     def _describe(self):
         return f"LSTMCell(units={self.units}, use_bias={self.use_bias})"

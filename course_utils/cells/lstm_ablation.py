@@ -11,13 +11,13 @@ LSTM-b     forget gate bias starts at 1         ``LSTMCell(u, unit_forget_bias=T
 =========  ===================================  ====================================
 
 LSTM-b changes no equation, only where ``b_f`` starts, and it is Keras' default.
-``lstm_variant(name, units)`` builds any row by its table name.
+``course_utils.cells.make_cell(name, units)`` builds any row by its table name.
 """
 
 from course_utils._keras import keras
 from course_utils._validation import boolean
-from course_utils.cells._base import RecurrentCell, bind
-from course_utils.cells.lstm import LSTMCell, forget_bias_initializer
+from course_utils.cells._base import RecurrentCell
+from course_utils.cells.lstm import forget_bias_initializer
 
 ops = keras.ops
 
@@ -52,6 +52,8 @@ class LSTMAblationCell(RecurrentCell):
     >>> cell.parameter_formula(3)
     ('3·[u·(d + u) + u]  [d=3, u=4]', 96)
     """
+
+    formula_kind = "lstm_ablation"
 
     def __init__(
         self,
@@ -105,11 +107,6 @@ class LSTMAblationCell(RecurrentCell):
         h_t = o * φ(c_t)  # the output
         return h_t, [h_t, c_t]
 
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        text = "3·[u·(d + u) + u]" if self.use_bias else "3·u·(d + u)"
-        return bind(text, d=d, u=u), 3 * (u * (d + u) + (u if self.use_bias else 0))
-
     def _describe(self):
         return f"LSTMAblationCell(units={self.units}, without={self.without!r}, use_bias={self.use_bias})"
 
@@ -121,23 +118,3 @@ class LSTMAblationCell(RecurrentCell):
             "recurrent_activation": keras.activations.serialize(self.recurrent_activation),
             "unit_forget_bias": self.unit_forget_bias,
         }
-
-
-def lstm_variant(name, units, **kwargs):
-    """The cell for one row of seed 003's LSTM table: ``"LSTM"``, ``"LSTM-f"``, ``-i``, ``-o``, ``-b``.
-
-    >>> type(lstm_variant("LSTM-i", 8)).__name__, lstm_variant("LSTM-i", 8).without
-    ('LSTMAblationCell', 'input')
-    >>> lstm_variant("LSTM-b", 8).unit_forget_bias, lstm_variant("LSTM", 8).unit_forget_bias
-    (True, False)
-    """
-    rows = {
-        "LSTM": lambda: LSTMCell(units, unit_forget_bias=False, **kwargs),
-        "LSTM-b": lambda: LSTMCell(units, unit_forget_bias=True, **kwargs),
-        "LSTM-f": lambda: LSTMAblationCell(units, without="forget", **kwargs),
-        "LSTM-i": lambda: LSTMAblationCell(units, without="input", **kwargs),
-        "LSTM-o": lambda: LSTMAblationCell(units, without="output", **kwargs),
-    }
-    if name not in rows:
-        raise ValueError(f"name must be one of {list(rows)} (seed 003's table), got {name!r}.")
-    return rows[name]()

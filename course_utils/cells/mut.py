@@ -16,7 +16,7 @@ printed ``W_xz x_t``, each ``W`` is (d, u) or (u, u). MUT1 adds ``tanh(x_t)`` an
 """
 
 from course_utils._keras import keras
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
@@ -48,12 +48,6 @@ class _MUTCell(RecurrentCell):
         """``b_z, b_r, b_h``: the three slices of the bias, or zeros without one."""
         return ops.split(self.bias, 3) if self.use_bias else (0.0, 0.0, 0.0)
 
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        k, m = len(self._kernel_blocks), len(self._recurrent_blocks)
-        text = f"{k}·d·u + {m}·u²" + (" + 3·u" if self.use_bias else "")
-        return bind(text, d=d, u=u), k * d * u + m * u * u + (3 * u if self.use_bias else 0)
-
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MUT1Cell(_MUTCell):
@@ -70,6 +64,7 @@ class MUT1Cell(_MUTCell):
     ('2·d·u + 2·u² + 3·u  [d=4, u=4]', 76)
     """
 
+    formula_kind = "mut1"
     needs_input_dim_equal_units = True
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xr"), ("W_hr", "W_hh")
 
@@ -101,6 +96,7 @@ class MUT2Cell(_MUTCell):
     ('2·d·u + 3·u² + 3·u  [d=4, u=4]', 92)
     """
 
+    formula_kind = "mut2"
     needs_input_dim_equal_units = True
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xh"), ("W_hz", "W_hr", "W_hh")
 
@@ -134,6 +130,7 @@ class MUT3Cell(_MUTCell):
     ('3·d·u + 3·u² + 3·u  [d=2, u=4]', 84)
     """
 
+    formula_kind = "mut3"
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xr", "W_xh"), ("W_hz", "W_hr", "W_hh")
 
     def call(self, inputs, states, training=False):

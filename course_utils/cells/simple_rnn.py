@@ -1,8 +1,7 @@
 """The simple (Elman) recurrent cell, from scratch, equal to ``keras.layers.SimpleRNNCell``."""
 
-from course_utils import params as P
 from course_utils._keras import keras
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
@@ -30,6 +29,8 @@ class SimpleRNNCell(RecurrentCell):
     ('u·(d + u) + u  [d=4, u=3]', 24)
     """
 
+    formula_kind = "simple_rnn"
+
     def __init__(self, units, activation="tanh", use_bias=True, **kwargs):
         super().__init__(units, use_bias=use_bias, **kwargs)
         self.activation = keras.activations.get(activation)
@@ -48,11 +49,6 @@ class SimpleRNNCell(RecurrentCell):
         a = a + ops.matmul(h_tm1, self.recurrent_kernel)  # + h_{t-1} W_h
         h_t = self.activation(a)  # h_t = φ(x_t W_x + h_{t-1} W_h + b)
         return h_t, [h_t]  # the output is the new state
-
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        key = "simple_rnn" if self.use_bias else "simple_rnn_no_bias"
-        return bind(P.FORMULAS[key], d=d, u=u), P.simple_rnn_params(d, u, self.use_bias)
 
     def _describe(self):
         return f"SimpleRNNCell(units={self.units}, use_bias={self.use_bias})"

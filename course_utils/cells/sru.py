@@ -1,7 +1,7 @@
 """SRU, the simple recurrent unit (Lei et al. 2017), as printed in seed 003."""
 
 from course_utils._keras import keras
-from course_utils.cells._base import RecurrentCell, bind
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
@@ -38,6 +38,8 @@ class SRUCell(RecurrentCell):
     ('3·d·u + 4·u  [d=4, u=4]', 64)
     """
 
+    formula_kind = "sru"
+
     def __init__(self, units, use_bias=True, recurrent_initializer="random_uniform", **kwargs):
         super().__init__(units, use_bias=use_bias, recurrent_initializer=recurrent_initializer, **kwargs)
         self.state_size = [self.units, self.units]  # [h, c]: h first, the output of a masked step
@@ -69,8 +71,3 @@ class SRUCell(RecurrentCell):
         r_t = ops.sigmoid(xW_r + v_r * c_tm1 + b_r)  # reset gate
         h_t = r_t * c_t + (1 - r_t) * x_t  # output: highway between state and input
         return h_t, [h_t, c_t]
-
-    def parameter_formula(self, input_dim):
-        d, u = self._d(input_dim), self.units
-        text = "3·d·u + 4·u" if self.use_bias else "3·d·u + 2·u"
-        return bind(text, d=d, u=u), 3 * d * u + (4 if self.use_bias else 2) * u

@@ -8,11 +8,9 @@ Splits(toy: train=3, validation=1, test=1)
 {'train': 3, 'validation': 1, 'test': 1}
 """
 
-from numbers import Real
-
 import numpy as np
 
-from course_utils._validation import non_negative_int
+from course_utils._validation import non_negative_int, number
 
 SPLIT_NAMES = ("train", "validation", "test")
 
@@ -56,9 +54,7 @@ def fractions(validation_fraction, test_fraction):
     """
     checked = []
     for value, name in ((validation_fraction, "validation_fraction"), (test_fraction, "test_fraction")):
-        if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < 1:
-            raise ValueError(f"{name} must be a number in [0, 1), got {value!r}. Use e.g. 0.1.")
-        checked.append(float(value))
+        checked.append(number(value, name, "Use e.g. 0.1.", at_least=0, below=1))
     if checked[0] + checked[1] >= 1:
         raise ValueError(
             f"validation_fraction + test_fraction must be below 1 (got {checked[0]} + {checked[1]}), "

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from course_utils._validation import non_negative_int, positive_int
+from course_utils._validation import non_negative_int, number, positive_int
 from course_utils.datasets.splits import SPLIT_NAMES, Splits, contiguous_split
 
 _SEED_HINT = "Use a fixed integer such as 0."
@@ -44,8 +44,7 @@ def make_regression_series(
     n = positive_int(n_samples, "n_samples", "Use e.g. 1000.")
     steps = positive_int(n_timesteps, "n_timesteps", "Seed 000 uses 200.")
     features = positive_int(n_features, "n_features", "Seed 000 uses 2.")
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not noise >= 0:
-        raise ValueError(f"noise must be a non-negative number, got {noise!r}. Use e.g. 0.1.")
+    number(noise, "noise", "Use e.g. 0.1.", at_least=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", _SEED_HINT))
     cycles = rng.uniform(2, 10, size=(n, 1, 1)) / 200
     amplitude = rng.uniform(0.5, 1.5, size=(n, 1, features))

@@ -29,7 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from course_utils.colab import BADGE_TAG
+from course_utils.tooling.colab import BADGE_TAG
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")

@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from course_utils._environment import KERNEL_ENV
+from course_utils._environment import LAYOUT_VARIABLES as UNSET
 from course_utils.grading.assignments import get_assignment
-from course_utils.nbrun import KERNEL_ENV, UNSET
 
 _CHECK_CELL = (
     "from course_utils.grading.core import run_checks as _course_grading_run\n"

@@ -1,1 +1,1 @@
-"""Tools that build, run and check the notebooks (not imported by any notebook)."""
+"""Notebook tooling: the commands that maintain the course's notebooks; no notebook imports them."""

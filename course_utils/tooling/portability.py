@@ -22,13 +22,13 @@ exit status 0 when every notebook matches, 1 when any differs or fails, 2 for ba
 
 import argparse
 import difflib
-import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from course_utils.nbrun import KERNEL_ENV, UNSET, notebook_paths
+from course_utils._environment import kernel_environment
+from course_utils.tooling.nbrun import notebook_paths
 
 ONE_THREAD = {
     "OMP_NUM_THREADS": "1",
@@ -62,9 +62,9 @@ def narrow_simd_features():
     return [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
 
 
-def portable_env():
-    """The kernel environment of this check: the course's quiet settings, one thread, narrow SIMD."""
-    env = {**KERNEL_ENV, **ONE_THREAD}
+def portable_env(environ=None):
+    """The kernel environment of this check: the course's kernel environment, one thread, narrow SIMD."""
+    env = {**kernel_environment(environ), **ONE_THREAD}
     features = narrow_simd_features()
     if features:
         env["NPY_DISABLE_CPU_FEATURES"] = " ".join(features)
@@ -136,8 +136,7 @@ def check_notebook(path, timeout=600):
     from nbclient import NotebookClient
     from nbval.plugin import get_sanitize_patterns
 
-    env = {key: value for key, value in os.environ.items() if key not in UNSET}
-    env.update(portable_env())  # the kernel's environment only; this process keeps its own
+    env = portable_env()  # the kernel's environment only; this process keeps its own
     path = Path(path)
     stored = nbformat.read(path, as_version=4)
     fresh = copy.deepcopy(stored)
@@ -171,7 +170,7 @@ def main(argv=None):
         paths = notebook_paths(args.targets)
     except ValueError as error:
         parser.error(str(error))
-    env = portable_env()
+    env = portable_env({})
     lines = ["Portability: notebooks re-executed by nbclient, one thread, NumPy SIMD off: "
              + env.get("NPY_DISABLE_CPU_FEATURES", "(none above baseline)")]  # fmt: skip
     print(lines[0], flush=True)

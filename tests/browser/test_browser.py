@@ -200,7 +200,7 @@ def test_widget_slider_redraws_its_plot(browser, lab):
 
 
 def test_rendered_site_pages_load_with_images(browser, tmp_path):
-    from course_utils.site import build_site
+    from course_utils.tooling.website import build_site
 
     pages = build_site(ROOT / "notebooks", tmp_path / "site")
     page = browser.new_page()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from course_utils._keras import keras
-from course_utils.cells import GRUCell, LSTMAblationCell, MUT1Cell, MUT2Cell, MUT3Cell, SRUCell, lstm_variant
+from course_utils.cells import GRUCell, LSTMAblationCell, MUT1Cell, MUT2Cell, MUT3Cell, SRUCell, make_cell
 
 from . import numpy_reference as ref
 from .helpers import ATOL, numpy, random_init, sequence
@@ -110,9 +110,9 @@ def test_keras_gru_is_the_lecture_gru_with_z_flipped(d, u):
     assert np.max(np.abs(as_printed - want)) > 1e-2  # the printed weights as they are: another function
 
 
-def test_lstm_variant_names_the_table_rows():
-    assert lstm_variant("LSTM-f", 4).without == "forget"
-    assert lstm_variant("LSTM-o", 4).without == "output"
-    assert lstm_variant("LSTM", 4).unit_forget_bias is False
+def test_the_lstm_tables_rows_by_their_names():
+    assert make_cell("LSTM-f", 4).without == "forget"
+    assert make_cell("LSTM-o", 4).without == "output"
+    assert make_cell("LSTM", 4).unit_forget_bias is False
     with pytest.raises(ValueError, match="LSTM-b"):
-        lstm_variant("LSTM-x", 4)
+        make_cell("LSTM-x", 4)

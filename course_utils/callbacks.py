@@ -9,7 +9,7 @@ only where the training numbers themselves do.
 """
 
 from course_utils._keras import keras
-from course_utils._validation import positive_int
+from course_utils._validation import number, positive_int
 
 
 class EpochPrinter(keras.callbacks.Callback):
@@ -53,9 +53,7 @@ class StopBelow(keras.callbacks.Callback):
         super().__init__()
         if not isinstance(monitor, str):
             raise ValueError(f"monitor must be a log key such as 'val_loss', got {monitor!r}.")
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)):
-            raise ValueError(f"threshold must be a number, got {threshold!r}.")
-        self.monitor, self.threshold = monitor, float(threshold)
+        self.monitor, self.threshold = monitor, number(threshold, "threshold", "Use e.g. 0.01.")
         self.stopped_epoch = None
 
     def on_epoch_end(self, epoch, logs=None):

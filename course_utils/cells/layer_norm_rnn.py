@@ -18,58 +18,63 @@ after a recurrent layer normalizes its outputs, not the state inside the recurre
 """
 
 from course_utils._keras import keras
-from course_utils._validation import positive_int
+from course_utils._validation import number
+from course_utils.cells._base import RecurrentCell
 
 ops = keras.ops
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
-class LayerNormSimpleRNNCell(keras.Layer):
+class LayerNormSimpleRNNCell(RecurrentCell):
     """SimpleRNN step with layer normalization of ``x_t W_x + h_{t-1} W_h``; use with ``keras.layers.RNN``.
 
-    Parameters: ``W_x`` (d, u), ``W_h`` (u, u), ``γ`` (u,), ``β`` (u,): u·(d + u) + 2u.
+    Weights: ``kernel`` = ``W_x`` (d, u), ``recurrent_kernel`` = ``W_h`` (u, u), ``gamma`` = γ (u,),
+    starting at 1, and ``beta`` = β (u,), drawn from ``bias_initializer``: u·(d + u) + 2u.
+    β plays the bias' part, so ``use_bias=False`` leaves it out (``h_t = φ(γ ⊙ â_t)``).
+    ``epsilon`` (ε) keeps the division finite when every unit has the same summed input.
 
     >>> import numpy as np
     >>> layer = keras.layers.RNN(LayerNormSimpleRNNCell(4), return_sequences=True)
     >>> tuple(layer(np.ones((2, 3, 5), "float32")).shape), layer.count_params()
     ((2, 3, 4), 44)
+    >>> layer.cell.parameter_formula(5)
+    ('u·(d + u) + 2·u  [d=5, u=4]', 44)
     """
 
-    def __init__(self, units, activation="tanh", kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", epsilon=1e-3, **kwargs):  # fmt: skip
-        super().__init__(**kwargs)
-        self.units = positive_int(units, "units", "Use the number of recurrent units, e.g. units=32.")
-        if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or not epsilon > 0:
-            raise ValueError(f"epsilon must be a small positive number such as 1e-3, got {epsilon!r}.")
-        self.epsilon = float(epsilon)
+    formula_kind = "layer_norm_simple_rnn"
+
+    def __init__(self, units, activation="tanh", use_bias=True, epsilon=1e-3, **kwargs):
+        super().__init__(units, use_bias=use_bias, **kwargs)
         self.activation = keras.activations.get(activation)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
-        self.state_size = self.units
-        self.output_size = self.units
+        self.epsilon = number(epsilon, "epsilon", "Use a small one such as 1e-3.", above=0)
+
+    def weight_shapes(self, input_dim):
+        d, u = input_dim, self.units
+        shapes = [("kernel", "(d, u)", (d, u)), ("recurrent_kernel", "(u, u)", (u, u)), ("gamma", "(u,)", (u,))]
+        return shapes + ([("beta", "(u,)", (u,))] if self.use_bias else [])
 
     def build(self, input_shape):
-        d, u = int(input_shape[-1]), self.units
-        self.kernel = self.add_weight(shape=(d, u), initializer=self.kernel_initializer, name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(u, u), initializer=self.recurrent_initializer,
-                                                name="recurrent_kernel")  # fmt: skip
-        self.gamma = self.add_weight(shape=(u,), initializer="ones", name="gamma")
-        self.beta = self.add_weight(shape=(u,), initializer="zeros", name="beta")
+        self.input_dim = d = self._step_input_dim(input_shape)
+        initializers = {"kernel": self.kernel_initializer, "recurrent_kernel": self.recurrent_initializer}
+        self._add_weights(d, {**initializers, "gamma": keras.initializers.Ones(), "beta": self.bias_initializer})
 
     def call(self, inputs, states, training=False):
-        h_tm1 = states[0] if isinstance(states, (list, tuple)) else states  # h_{t-1}
+        h_tm1 = self._check_step(inputs, states)  # h_{t-1}
         a = ops.matmul(inputs, self.kernel) + ops.matmul(h_tm1, self.recurrent_kernel)  # a_t
         mean, variance = ops.moments(a, axes=[-1], keepdims=True)  # μ_t, σ²_t over the units
         a_hat = (a - mean) / ops.sqrt(variance + self.epsilon)  # â_t
-        h_t = self.activation(self.gamma * a_hat + self.beta)  # h_t = φ(γ ⊙ â_t + β)
+        z = self.gamma * a_hat  # γ ⊙ â_t
+        if self.use_bias:
+            z = z + self.beta  # + β
+        h_t = self.activation(z)  # h_t = φ(γ ⊙ â_t + β)
         return h_t, [h_t]
+
+    def _describe(self):
+        return f"LayerNormSimpleRNNCell(units={self.units}, use_bias={self.use_bias})"
 
     def get_config(self):
         return {
             **super().get_config(),
-            "units": self.units,
             "activation": keras.activations.serialize(self.activation),
-            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": keras.initializers.serialize(self.recurrent_initializer),
             "epsilon": self.epsilon,
         }

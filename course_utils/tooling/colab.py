@@ -13,7 +13,7 @@ branch). A fork points every notebook at itself with one command, then commits::
 
     make colab REPO=https://github.com/you/your-fork
 
-``python -m course_utils.colab --check`` lists the notebooks whose cells are missing or out
+``python -m course_utils.tooling.colab --check`` lists the notebooks whose cells are missing or out
 of date (``tests/test_colab.py`` runs it over the course).
 """
 
@@ -23,7 +23,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = ROOT / "pyproject.toml"
 BRANCH = "main"
 BADGE_TAG, SETUP_TAG = "colab-badge", "colab-setup"
@@ -186,9 +186,9 @@ def set_repository(url, pyproject=PYPROJECT):
 
 
 def main(argv=None):
-    from course_utils.nbrun import notebook_paths
+    from course_utils.tooling.nbrun import notebook_paths
 
-    parser = argparse.ArgumentParser(prog="python -m course_utils.colab", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tooling.colab", description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="*", default=[str(ROOT / "notebooks")], help="notebooks or folders")
     parser.add_argument("--repo", help="point the course at this GitHub repository (updates pyproject.toml)")
     parser.add_argument("--check", action="store_true", help="only report notebooks that need updating")

@@ -1,6 +1,6 @@
 """Render the course notebooks, with their stored outputs, to a static HTML site.
 
-``make site`` runs ``python -m course_utils.site notebooks site``. Each notebook becomes one
+``make site`` runs ``python -m course_utils.tooling.website notebooks site``. Each notebook becomes one
 page (nbconvert's ``lab`` template, images embedded), and ``index.html`` lists them in the
 lecture order — the order of their numbered file names — with each notebook's title and
 the lectures it follows. Nothing is executed: the pages show exactly what is committed,
@@ -14,8 +14,8 @@ import sys
 from html import escape
 from pathlib import Path
 
-from course_utils.colab import BADGE_TAG, badge_as_text
-from course_utils.nbrun import notebook_paths
+from course_utils.tooling.colab import BADGE_TAG, badge_as_text
+from course_utils.tooling.nbrun import notebook_paths
 
 _INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -82,7 +82,7 @@ def build_site(source, target, title="Recurrent neural networks with Keras 3"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_utils.site", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tooling.website", description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", default="notebooks")
     parser.add_argument("target", nargs="?", default="site")
     args = parser.parse_args(argv)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from course_utils._keras import keras
+from course_utils.callbacks import EpochPrinter, StopBelow
 from course_utils.clipping import first_step
-from course_utils.training import EpochPrinter, StopBelow
 
 
 def tiny_model():

@@ -1,20 +1,18 @@
 """Re-execute notebooks in place: the only way the course refreshes stored outputs.
 
-``make notebooks`` runs ``python -m course_utils.nbrun notebooks``. Each notebook runs
+``make notebooks`` runs ``python -m course_utils.tooling.nbrun notebooks``. Each notebook runs
 top to bottom in a fresh kernel with the same environment as the test suite (quiet
-TensorFlow, no terminal-size variables), so the stored outputs are the ones nbval
-will compare against. Execution timestamps are not recorded (they would change on
-every run and add noise to diffs).
+TensorFlow, no terminal-size variables: ``course_utils._environment.kernel_environment``),
+so the stored outputs are the ones nbval will compare against. Execution timestamps are
+not recorded (they would change on every run and add noise to diffs).
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
-KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0"}
-UNSET = ("COLUMNS", "LINES", "NO_COLOR")
+from course_utils._environment import kernel_environment
 
 
 def notebook_paths(targets):
@@ -35,10 +33,6 @@ def execute_in_place(path, timeout=600):
     import nbformat
     from nbclient import NotebookClient
 
-    for key, value in KERNEL_ENV.items():
-        os.environ[key] = value
-    for key in UNSET:
-        os.environ.pop(key, None)
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -49,14 +43,14 @@ def execute_in_place(path, timeout=600):
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute()
+    client.execute(env=kernel_environment())
     seconds = time.perf_counter() - start
     nbformat.write(nb, path)
     return seconds
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m course_utils.nbrun", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_utils.tooling.nbrun", description=__doc__.splitlines()[0])
     parser.add_argument("targets", nargs="+", help="notebooks or folders of notebooks")
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell")
     args = parser.parse_args(argv)
