@@ -68,6 +68,9 @@ $(LAB_STAMP): $(LOCK_DIR)/lab.txt pyproject.toml | venv
 $(DEV_STAMP): $(LOCK_DIR)/dev.txt $(LAB_STAMP)
 	@echo "Installing the development tools into $(VENV) from $(LOCK_DIR)/dev.txt ..."
 	$(PIP) install --require-hashes --no-deps -r $(LOCK_DIR)/dev.txt
+	@# Bytecode once, now: the grader's sandboxed kernels see the environment read-only and would
+	@# otherwise compile TensorFlow again in every kernel (12 s of CPU instead of 4 per submission).
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null || true
 	@touch $@
 
 setup: $(LAB_STAMP)

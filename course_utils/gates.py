@@ -76,15 +76,16 @@ def lstm_gate_trace(weights, x, h0=None, c0=None):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim not in (2, 3) or x.shape[-1] != d:
         raise ValueError(f"x must be (T, {d}) or (batch, T, {d}) for this kernel, got shape {x.shape}.")
-    lead = x.shape[:-2]
-    h = np.zeros(lead + (u,)) if h0 is None else np.broadcast_to(np.asarray(h0, np.float64), lead + (u,))
-    c = np.zeros(lead + (u,)) if c0 is None else np.broadcast_to(np.asarray(c0, np.float64), lead + (u,))
+    single = x.ndim == 2  # one sequence: run it as a batch of one (the step works on batches)
+    x = x[None] if single else x
+    h = np.zeros((len(x), u)) if h0 is None else np.broadcast_to(np.asarray(h0, np.float64), (len(x), u))
+    c = np.zeros((len(x), u)) if c0 is None else np.broadcast_to(np.asarray(c0, np.float64), (len(x), u))
     trace = {key: [] for key in ("i", "f", "g", "o", "c", "h")}
-    for t in range(x.shape[-2]):
-        h, c, (*_, i, f, g, o, _) = lstm_step_forward(x[..., t, :], h, c, kernel, recurrent_kernel, bias)
+    for t in range(x.shape[1]):
+        h, c, (*_, i, f, g, o, _) = lstm_step_forward(x[:, t], h, c, kernel, recurrent_kernel, bias)
         for key, value in zip(("i", "f", "g", "o", "c", "h"), (i, f, g, o, c, h)):
             trace[key].append(value)
-    return {key: np.stack(values, axis=-2) for key, values in trace.items()}
+    return {key: np.stack(values, axis=1)[0] if single else np.stack(values, axis=1) for key, values in trace.items()}
 
 
 def memory_retention(f):
