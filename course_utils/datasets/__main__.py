@@ -24,9 +24,8 @@ def list_rows():
     for name in sorted(REGISTRY):
         dataset = REGISTRY[name]
         state = cache.status(dataset)
-        if dataset.bundled:
-            version = cache.installed_version(dataset.package) or "not installed"
-            source = f"{dataset.package} {version} (bundled)"
+        if dataset.vendored:
+            source = f"data/{dataset.members[0].filename} (in the repository)"
         else:
             source = dataset.requirement
         size = sum(m.size for m in dataset.members) if state == "ok" else 0

@@ -12,7 +12,6 @@ every ``make lab`` / ``make test`` and must stay instant.
 
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -57,14 +56,6 @@ def sha256_of(data_or_path):
     return digest.hexdigest()
 
 
-def package_dir(package):
-    """Folder of an installed package, found without importing it (``None`` when not installed)."""
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0])
-
-
 def installed_version(package):
     """Installed version of a distribution, or ``None`` (no import, just its metadata)."""
     try:
@@ -74,10 +65,9 @@ def installed_version(package):
 
 
 def member_file(dataset, member):
-    """Where ``member`` of ``dataset`` is read from: the cache, or the installed package if bundled."""
-    if dataset.bundled:
-        root = package_dir(dataset.package)
-        return None if root is None else root / member.path[0]
+    """Where ``member`` of ``dataset`` is read from: the cache, or the repository's ``data/`` if vendored."""
+    if dataset.vendored:
+        return DATA_DIR / member.path[0]
     return cache_dir() / dataset.name / member.filename
 
 
@@ -116,24 +106,21 @@ def read_bytes(name, filename=None):
         raise ValueError(f"dataset {name!r} has no file {filename!r}; its files are {sorted(members)}.")
     member = members[filename]
     path = member_file(dataset, member)
-    if dataset.bundled:
-        if path is None or not path.is_file():
+    if dataset.vendored:
+        if not path.is_file():
             raise DatasetMissingError(
-                f"the {name} dataset ships inside {dataset.package}, which is not installed here "
-                f"(looked for {member.path[0]}). Run `make setup`, which installs the course's dependencies, "
-                "then `make data`."
+                f"the {name} dataset ships with the course as {path}, which is missing from this checkout. "
+                f"Restore it with `git checkout -- data/{member.filename}` (or clone the course again)."
             )
     elif not path.is_file():
         raise DatasetMissingError(f"the {name} dataset is not in the data cache (no file {path}). {missing_hint(name)}")
     data = path.read_bytes()
     digest = sha256_of(data)
     if digest != member.sha256:
-        if dataset.bundled:
+        if dataset.vendored:
             raise IntegrityError(
-                f"{path} (from {dataset.package} {installed_version(dataset.package)}) has sha256 {digest}, "
-                f"not the {member.sha256} recorded with {dataset.requirement}; the file is refused. "
-                f"Reinstall {dataset.package} (`make setup`) or record the new file's hash in "
-                "course_utils/datasets/registry.py."
+                f"{path} has sha256 {digest}, not the recorded {member.sha256}: the file was edited and is "
+                f"refused. Restore it with `git checkout -- data/{member.filename}`."
             )
         raise IntegrityError(
             f"{path} has sha256 {digest}, not the recorded {member.sha256}: the cached file is damaged "

