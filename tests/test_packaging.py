@@ -117,7 +117,9 @@ def test_makefile_parses_and_defines_every_documented_target():
         "grade",
         "help",
     ]
-    dry_run = [t for t in targets[:-1] if t not in ("lock", "upgrade", "test-latest")]  # they recurse into files made first
+    dry_run = [
+        t for t in targets[:-1] if t not in ("lock", "upgrade", "test-latest")
+    ]  # they recurse into files made first
     result = subprocess.run(
         ["make", "-n", "-f", str(ROOT / "Makefile"), *dry_run], cwd=ROOT, capture_output=True, text=True
     )

@@ -1,0 +1,19 @@
+// MathJax 3 for the course site, loaded from the site itself (assets/mathjax/, copied at build time
+// from the pinned django-static-mathjax package): no network. SVG output needs no web fonts, which a
+// page opened from a folder (file://) may not be allowed to load.
+// Notebook markdown keeps its TeX between $...$ and $$...$$; MkDocs pages (arithmatex) use \(...\)
+// and \[...\]. Code cells and outputs are left alone ($ in code is not maths), except rendered
+// LaTeX or markdown outputs.
+window.MathJax = {
+  tex: {
+    inlineMath: [["$", "$"], ["\\(", "\\)"]],
+    displayMath: [["$$", "$$"], ["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true,
+  },
+  options: {
+    ignoreHtmlClass: "tex2jax_ignore|jp-OutputArea-output",
+    processHtmlClass: "tex2jax_process|arithmatex|jp-RenderedLatex|jp-RenderedMarkdown",
+  },
+  svg: { fontCache: "global" },
+};
