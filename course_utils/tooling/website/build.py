@@ -41,7 +41,7 @@ def copy_assets(docs):
 def site_config(docs, target, cache, nav):
     """MkDocs' configuration: the committed base plus this build's folders and navigation."""
     config = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
-    config.update(docs_dir=str(docs), site_dir=str(target), nav=nav)
+    config.update(docs_dir=str(docs), site_dir=str(target), nav=nav, hooks=[str(HERE / "hooks.py")])
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "mkdocs-jupyter" in plugin:
             plugin["mkdocs-jupyter"]["cache_dir"] = str(cache)

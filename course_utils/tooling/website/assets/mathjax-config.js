@@ -17,3 +17,16 @@ window.MathJax = {
   },
   svg: { fontCache: "global" },
 };
+
+// Search results quote the pages' text, TeX included: typeset each list of results as it appears.
+(function () {
+  function watch() {
+    const results = document.querySelector(".md-search-result__list");
+    if (!results) return;
+    new MutationObserver(() => {
+      if (window.MathJax && window.MathJax.typesetPromise) window.MathJax.typesetPromise([results]);
+    }).observe(results, { childList: true });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", watch);
+  else watch();
+})();
