@@ -136,7 +136,7 @@ def maths_in(relative):
 
 _RAW_TEXT = """() => {
     const article = document.querySelector('article').cloneNode(true);
-    article.querySelectorAll('pre, code, mjx-container, script, style, .jp-OutputArea').forEach(e => e.remove());
+    article.querySelectorAll('pre, code, mjx-container, script, style, .jp-CodeCell').forEach(e => e.remove());
     return article.textContent;
 }"""
 
@@ -148,6 +148,10 @@ def test_no_page_shows_raw_maths(browser, site):
         page = visit.open(relative)
         rendered = page.locator("article mjx-container").count()
         errors = page.locator("article mjx-merror").count()
+        in_code = page.locator("article .jp-CodeCell mjx-container").count()
+        assert in_code == 0, (
+            f"{relative}: {in_code} expression(s) typeset inside code (the copy button would copy them)"
+        )
         text = page.evaluate(_RAW_TEXT)
         raw = re.findall(r".{0,30}(?:\$|\\\(|\\\[).{0,30}", text)
         assert errors == 0, f"{relative}: {errors} expression(s) MathJax could not typeset"

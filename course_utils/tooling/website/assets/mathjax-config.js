@@ -2,8 +2,8 @@
 // from the pinned django-static-mathjax package): no network. SVG output needs no web fonts, which a
 // page opened from a folder (file://) may not be allowed to load.
 // Notebook markdown keeps its TeX between $...$ and $$...$$; MkDocs pages (arithmatex) use \(...\)
-// and \[...\]. Code cells and outputs are left alone ($ in code is not maths), except rendered
-// LaTeX or markdown outputs.
+// and \[...\]. Code cells are left alone, inputs and outputs ($ in code is not maths, and the copy
+// button copies the text of a hidden element in the cell), except outputs of rendered LaTeX or markdown.
 window.MathJax = {
   tex: {
     inlineMath: [["$", "$"], ["\\(", "\\)"]],
@@ -12,7 +12,7 @@ window.MathJax = {
     processEnvironments: true,
   },
   options: {
-    ignoreHtmlClass: "tex2jax_ignore|jp-OutputArea-output",
+    ignoreHtmlClass: "tex2jax_ignore|jp-CodeCell",
     processHtmlClass: "tex2jax_process|arithmatex|jp-RenderedLatex|jp-RenderedMarkdown",
   },
   svg: { fontCache: "global" },
