@@ -166,7 +166,9 @@ def test_no_page_shows_raw_maths(browser, site):
 
 def test_search_for_forget_gate_finds_notebook_04(visit):
     page = visit.open("index.html")
-    page.locator("input.md-search__input").click()
+    search = page.locator("input.md-search__input")
+    search.wait_for(state="visible", timeout=10_000)  # Material hides it when its search worker cannot start
+    search.click()
     page.keyboard.type("forget gate")
     page.wait_for_selector(".md-search-result__item a", timeout=20_000)
     hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item > a").all()]
