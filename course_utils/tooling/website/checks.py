@@ -104,7 +104,7 @@ def readable_text(path):
     texts = [raw]
     if path.suffix == ".html":
         parser = _Text()
-        parser.feed(raw)
+        parser.feed(re.sub(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=]+", "data:", raw))  # images are no text
         texts.append("".join(parser.parts))
     elif path.suffix in (".json", ".ipynb"):
         try:

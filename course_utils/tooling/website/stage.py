@@ -65,15 +65,18 @@ def lecture_paths(source):
     return sorted(p for p in Path(source).glob("*.ipynb") if LECTURE.match(p.name) and p.name != START_HERE)
 
 
-def _markdown(source, **metadata):
+def _markdown(source, cell_id):
+    """A markdown cell with a fixed id: the same notebook staged twice is the same file (mkdocs-jupyter's cache)."""
     import nbformat
 
-    return nbformat.v4.new_markdown_cell(source, metadata=metadata)
+    cell = nbformat.v4.new_markdown_cell(source)
+    cell.id = cell_id
+    return cell
 
 
 def _run_box(lines):
     body = "".join(f"<p>{line}</p>" for line in lines)
-    return _markdown(f'<div class="course-run">{body}</div>')
+    return _markdown(f'<div class="course-run">{body}</div>', "course-run")
 
 
 def lecture_links(nb, relative, download):
@@ -126,7 +129,8 @@ def snapshot_outputs(nb, name):
                     "course_utils.sliders.with_snapshot(...) and re-execute the notebook."
                 )
         if widgets:
-            cells.append(_markdown(f'<p class="course-snapshot-note">{escape(SNAPSHOT_NOTE)}</p>'))
+            note = f'<p class="course-snapshot-note">{escape(SNAPSHOT_NOTE)}</p>'
+            cells.append(_markdown(note, f"course-snapshot-{index}"))
     nb.cells = cells
     nb.metadata.pop("widgets", None)
     return nb
@@ -156,16 +160,23 @@ def stage_lecture(path, docs, page_name=None):
     return Page(page_name, notebook_title(nb, path.stem), "home" if page_name == "index.ipynb" else "lectures")
 
 
+def start_release(homework_source, out):
+    """Start ``python -m course_utils.grading release`` (the students' notebooks) in the background."""
+    command = [sys.executable, "-m", "course_utils.grading", "release", "--source", str(homework_source)]
+    return subprocess.Popen([*command, "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish_release(process, out):
+    """The released notebooks, sorted, once the release started by start_release has finished."""
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        raise SiteError(f"the homework release failed: {stderr.strip() or stdout.strip()}")
+    return sorted(Path(out).glob("*.ipynb"))
+
+
 def release_homework(homework_source, out):
     """The student notebooks, as ``python -m course_utils.grading release`` writes them, sorted."""
-    done = subprocess.run(
-        [sys.executable, "-m", "course_utils.grading", "release", "--source", str(homework_source), "--out", str(out)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SiteError(f"the homework release failed: {done.stderr.strip() or done.stdout.strip()}")
-    return sorted(Path(out).glob("*.ipynb"))
+    return finish_release(start_release(homework_source, out), out)
 
 
 def stage_homework(released, docs):
@@ -222,14 +233,13 @@ def overview(lectures, homework, readme, title):
 
 def stage(source, docs, work, readme, title):
     """Prepare every page of the site in ``docs``; return ``(home, lectures, homework)`` Pages."""
-    source, docs = Path(source), Path(docs)
+    source, docs, releases = Path(source), Path(docs), Path(work) / "releases"
+    has_homework = (source / "homework").is_dir()
+    release = start_release(source / "homework", releases) if has_homework else None  # while the lectures stage
     lectures = [stage_lecture(path, docs) for path in lecture_paths(source)]
+    homework = [stage_homework(path, docs) for path in finish_release(release, releases)] if release else []
     if not lectures:
         raise SiteError(f"no lecture notebooks (NN_topic.ipynb) in {source}.")
-    homework = []
-    if (source / "homework").is_dir():
-        released = release_homework(source / "homework", Path(work) / "releases")
-        homework = [stage_homework(path, docs) for path in released]
     if (source / START_HERE).is_file():
         home = stage_lecture(source / START_HERE, docs, page_name="index.ipynb")
     else:
