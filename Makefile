@@ -41,11 +41,11 @@ help:
 	@echo "make test-latest - the whole suite on the newest releases in .venv-latest (drift check; changes nothing)"
 	@echo "make colab [REPO=https://github.com/you/fork] - point every notebook's Colab badge and set-up cell at the repository"
 	@echo "make hooks  - install the pre-commit hooks (ruff, nbstripout) in this clone"
-	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
+	@echo "make test-browser - JupyterLab and the course site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
 	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
-	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
+	@echo "make site   - the course site in site/ (MkDocs Material): open site/index.html, no network needed"
 
 # Refuse an unsupported Python with the command that fixes it; rebuild a .venv made by another one.
 venv:
@@ -112,8 +112,8 @@ test-notebooks: setup-dev data
 	$(PYTEST) $(NBVAL) --junitxml=$(REPORTS)/junit-notebooks.xml notebooks; status=$$?; \
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit-notebooks.xml; exit $$status
 
-# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the rendered site.
-# Skipped, with a message saying how to enable it, where Chromium is not installed.
+# The student's path: JupyterLab driven by Playwright in Debian's Chromium, and the course site.
+# Where Chromium is not installed: skipped, with a message saying how to enable it; failed when CI is set.
 test-browser: setup-dev data
 	@mkdir -p $(REPORTS)
 	$(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
@@ -121,6 +121,8 @@ test-browser: setup-dev data
 bench: setup-dev
 	$(BIN)/python -m course_utils.cells.bench
 
+# The course site (README, "The course site"): the notebooks with their stored outputs, homework as
+# released, MathJax served with it; nothing is executed. Work files and a cache in build/website/.
 site: setup-dev
 	$(BIN)/python -m course_utils.tooling.website notebooks site
 

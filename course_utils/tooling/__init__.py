@@ -1,1 +1,1 @@
-"""Notebook tooling: the commands that maintain the course's notebooks; no notebook imports them."""
+"""Notebook tooling: the commands that build, run and check the course's notebooks; no notebook imports them."""

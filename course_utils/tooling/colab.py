@@ -2,7 +2,8 @@
 
 Every notebook carries two cells written by this module, found again by their tag:
 
-* ``colab-badge``, the first cell: a markdown "Open in Colab" badge for that notebook;
+* ``colab-badge``, the first cell: an "Open this notebook in Colab" link for that notebook (text, not
+  Colab's badge image, which shows as a broken image in JupyterLab without a network);
 * ``colab-setup``, the first code cell: **on Colab only**, it clones the course, installs
   ``course_utils`` from the clone and fetches the data with the command ``make data`` runs.
   Anywhere else (``"google.colab"`` is not in ``sys.modules``) it does nothing; on your own
@@ -27,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = ROOT / "pyproject.toml"
 BRANCH = "main"
 BADGE_TAG, SETUP_TAG = "colab-badge", "colab-setup"
-BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 FETCH_COMMAND = "python -m course_utils.datasets fetch"  # what `make data` runs, with the venv's python
 _GITHUB = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9_.-]+)/(?P<name>[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 _URL_LINE = re.compile(r'^Repository = "[^"]*"$', flags=re.M)
@@ -83,17 +83,12 @@ def badge_url(repo, relpath, branch=BRANCH):
 
 
 def badge_source(repo, relpath):
-    """The markdown of the badge cell."""
-    return f"[![Open In Colab]({BADGE_IMAGE})]({badge_url(repo, relpath)})"
+    """The markdown of the badge cell: a text link, which needs no image from the network.
 
-
-def badge_as_text(source):
-    """The badge cell as a plain link (no image from the network), for the offline static site.
-
-    >>> badge_as_text(badge_source("https://github.com/you/rnn", "notebooks/01_x.ipynb"))
+    >>> badge_source("https://github.com/you/rnn", "notebooks/01_x.ipynb")
     '[Open this notebook in Colab](https://colab.research.google.com/github/you/rnn/blob/main/notebooks/01_x.ipynb)'
     """
-    return re.sub(r"^\[!\[Open In Colab\]\([^)]*\)\]\(([^)]+)\)$", r"[Open this notebook in Colab](\1)", source)
+    return f"[Open this notebook in Colab]({badge_url(repo, relpath)})"
 
 
 def setup_source(repo):

@@ -1,9 +1,10 @@
-"""The course as a student meets it: JupyterLab in a real (headless) Chromium, and the rendered site.
+"""The course as a student meets it: JupyterLab in a real (headless) Chromium.
 
-Run with ``make test-browser``. Needs Debian's Chromium (``apt-get install chromium``) and the
-``playwright`` Python package (a dev dependency); never ``playwright install``, which would
-download another browser. Without Chromium every test here is skipped with that message.
-Screenshots are saved under ``reports/browser/``.
+Run with ``make test-browser`` (the site has its own tests, test_site.py). Needs Debian's Chromium
+(``apt-get install chromium``) and the ``playwright`` Python package (a dev dependency); never
+``playwright install``, which would download another browser. Without Chromium every test here is
+skipped with that message, or fails when ``CI`` is set (browsing.py). Screenshots are saved under
+``reports/browser/``.
 """
 
 import json
@@ -14,45 +15,18 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
+from browsing import ARTIFACTS, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = ROOT / "reports" / "browser"
-BROWSER_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 NOTEBOOK_01 = "01_sequences_and_the_recurrent_neuron.ipynb"
 WIDGET_NOTEBOOK = "03_vanishing_and_exploding_gradients.ipynb"
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason="Chromium not found: install Debian's browser with `sudo apt-get install chromium`, then `make test-browser`",
-)
 
 
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -197,29 +171,3 @@ def test_widget_slider_redraws_its_plot(browser, lab):
         timeout=30_000,
     )
     page.screenshot(path=str(ARTIFACTS / "widget_after.png"))
-
-
-def test_rendered_site_pages_load_with_images(browser, tmp_path):
-    from course_utils.tooling.website import build_site
-
-    pages = build_site(ROOT / "notebooks", tmp_path / "site")
-    page = browser.new_page()
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
-    page.goto((tmp_path / "site" / "index.html").as_uri())
-    links = page.locator("ol li a")
-    assert links.count() == len(pages)
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert hrefs == sorted(hrefs), "the index must follow the lecture order"
-    import nbformat
-
-    for href in hrefs:
-        notebook = nbformat.read(ROOT / "notebooks" / Path(href).with_suffix(".ipynb"), as_version=4)
-        stored = sum(
-            "image/png" in o.get("data", {}) for c in notebook.cells if c.cell_type == "code" for o in c.outputs
-        )
-        page.goto((tmp_path / "site" / href).as_uri())
-        assert page.title(), f"{href}: the page did not load"
-        assert page.locator("img").count() >= stored, f"{href}: fewer images than the notebook's {stored} plots"
-        broken = page.evaluate("() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).length")
-        assert broken == 0, f"{href}: {broken} images did not load"
-    page.screenshot(path=str(ARTIFACTS / "site_last_page.png"))
