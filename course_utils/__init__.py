@@ -27,12 +27,14 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``seq2seq``     - the digit-reversal task, teacher forcing, greedy decoding
 * ``forecasting`` - the last-value baseline and forecast errors
 * ``probes``      - what a recurrent layer's output depends on (does step t see the future?)
+* ``sliders``     - ``with_snapshot``: a live ipywidgets slider that also stores a figure at its defaults
 * ``charlm``, ``ngram``, ``textgen`` - character-level models, Kneser-Ney n-grams, sampling and scores
 * ``crf``, ``tagging``, ``ner`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger
 * ``datasets``    - real datasets (fetched once, verified) and seeded synthetic tasks
 * ``grading``     - homework release and grader
 * ``tooling``     - notebook tooling that no notebook imports: ``nbrun`` (``make notebooks``),
-  ``colab`` (``make colab``), ``website`` (``make site``)
+  ``colab`` (``make colab``), ``website`` (``make site``), ``portability`` (``make test-portability``),
+  ``check_python`` (set-up's first step), ``lockdiff`` (``make test-latest``)
 
 Private helpers, one home each: ``_keras`` (the one Keras import), ``_environment`` (quiet
 TensorFlow, the kernels' environment), ``_validation`` (argument checks), ``_table`` (tables and
