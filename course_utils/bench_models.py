@@ -59,7 +59,36 @@ def sentiment(seed):
     return rows
 
 
-SHOWCASES = {"sentiment": sentiment}
+def tagger(seed):
+    """Notebook 09: BiLSTM(-CRF) taggers, words only and with character features, vs the majority tag."""
+    from course_utils.datasets import load_twitter_ner
+    from course_utils.ner import train_tagger
+    from course_utils.tagging import MajorityTagger, entity_scores, ids_to_tags
+
+    data = load_twitter_ner()
+    names = data.info["tags"]
+    gold = {s: ids_to_tags(data[s][1], data[s][0] != "", names) for s in ("validation", "test")}
+
+    def f1(predict, split):
+        tokens = data[split][0]
+        return entity_scores(gold[split], ids_to_tags(predict(tokens), tokens != "", names)).f1
+
+    majority = MajorityTagger().fit(*data["train"])
+    base = {s: f1(majority.predict, s) for s in gold}
+    rows = []
+    for recipe in ("words", "characters"):
+        for use_crf, model_name in ((False, "BiLSTM-softmax"), (True, "BiLSTM-CRF")):
+            start = time.perf_counter()
+            _, predict = train_tagger(data, recipe, use_crf, seed=seed)
+            seconds = time.perf_counter() - start
+            for split in ("validation", "test"):
+                rows.append(
+                    (f"NER {model_name} ({recipe}) {split} entity F1", f1(predict, split), base[split], seconds)
+                )
+    return rows
+
+
+SHOWCASES = {"sentiment": sentiment, "tagger": tagger}
 
 
 def run(names, seeds, out=print):
