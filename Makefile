@@ -27,7 +27,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
+.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench bench-models notebooks colab hooks release grade clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -43,6 +43,7 @@ help:
 	@echo "make hooks  - install the pre-commit hooks (ruff, nbstripout) in this clone"
 	@echo "make test-browser - JupyterLab and the course site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
+	@echo "make bench-models - the real-data showcases over seeds 0 1 2: mean ± std vs baselines, time per run"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
 	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
 	@echo "make site   - the course site in site/ (MkDocs Material): open site/index.html, no network needed"
@@ -120,6 +121,10 @@ test-browser: setup-dev data
 
 bench: setup-dev
 	$(BIN)/python -m course_utils.cells.bench
+
+# The notebooks' real-data showcases with the notebooks' own settings, over three seeds (minutes).
+bench-models: setup-dev data
+	$(BIN)/python -m course_utils.bench_models --seeds 0 1 2
 
 # The course site (README, "The course site"): the notebooks with their stored outputs, homework as
 # released, MathJax served with it; nothing is executed. Work files and a cache in build/website/.

@@ -30,6 +30,8 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``sliders``     - ``with_snapshot``: a live ipywidgets slider that also stores a figure at its defaults
 * ``charlm``, ``ngram``, ``textgen`` - character-level models, Kneser-Ney n-grams, sampling and scores
 * ``crf``, ``tagging``, ``ner`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger
+* ``sentiment``   - notebook 07's sentence classifier: masked max over time, dropout, raters' mean as target
+* ``bench_models`` - ``make bench-models``: the real-data showcases over seeds, mean ± std against baselines
 * ``datasets``    - real datasets (fetched once, verified) and seeded synthetic tasks
 * ``grading``     - homework release and grader
 * ``tooling``     - notebook tooling that no notebook imports: ``nbrun`` (``make notebooks``),

@@ -6,6 +6,12 @@ lowercase=True)``: "Apple" and "apple" share one embedding, fewer unknown words)
 
     capitalised · all capitals · @mention · #hashtag · URL · contains a digit
 
+Optionally (``char_vocabulary``) each word is also spelled out: its characters go through an
+embedding, a convolution over 3-character windows and a max over the word (a **character CNN**,
+Ma & Hovy 2016), so unseen words still get a representation from their spelling ("Obama's",
+"#NBA", "Googled"). **Word dropout** replaces a random share of training word ids by the
+unknown id, so the model also learns to tag from spelling and context when a word is unknown.
+
 The BiLSTM reads the sentence both ways and gives one vector per token; a Dense layer
 turns it into one score per tag (the *emissions*). Then either
 
@@ -20,6 +26,7 @@ import numpy as np
 
 from course_utils._validation import boolean, positive_int
 
+MAX_CHARS = 16  # characters kept per token (longer ones, mostly URLs, are cut)
 SHAPE_FEATURES = ("capitalised", "all capitals", "@mention", "#hashtag", "URL", "digit")
 _URL = re.compile(r"^(https?://|www\.)", re.IGNORECASE)
 
@@ -62,13 +69,90 @@ def encode_tokens(tokens, lookup):
     return keras.ops.convert_to_numpy(lookup(lowered)).astype(np.int32)
 
 
-def tagger_inputs(tokens, lookup):
-    """The model's two inputs for a padded token array: ``[word ids, shape features]``."""
-    return [encode_tokens(tokens, lookup), shape_features(tokens)]
+def char_vocabulary(tokens, min_count=2):
+    """``{character: id}`` for characters seen at least ``min_count`` times in the (training) tokens.
+
+    Ids start at 2: 0 pads short words, 1 stands for any other character.
+
+    >>> char_vocabulary(np.array([["aab", "b", ""]], dtype=object))
+    {'a': 2, 'b': 3}
+    """
+    tokens = np.asarray(tokens, dtype=object)
+    min_count = positive_int(min_count, "min_count", "Use e.g. 2.")
+    counts = {}
+    for token in tokens.ravel().tolist():
+        for c in str(token):
+            counts[c] = counts.get(c, 0) + 1
+    kept = sorted(c for c, n in counts.items() if n >= min_count)
+    return {c: i + 2 for i, c in enumerate(kept)}
 
 
-def build_tagger(vocab_size, num_tags, use_crf, embedding_dim=32, units=32, name=None):
+def char_ids(tokens, vocabulary, max_chars=MAX_CHARS):
+    """``(sentences, T, max_chars)`` int32 character ids of each token (cut to ``max_chars``; 0 pads).
+
+    >>> char_ids(np.array([["ab", "zb"]], dtype=object), {"a": 2, "b": 3}, max_chars=3).tolist()
+    [[[2, 3, 0], [1, 3, 0]]]
+    """
+    tokens = np.asarray(tokens, dtype=object)
+    if tokens.ndim != 2:
+        raise ValueError(f"tokens must be a padded (sentences, T) array, got shape {tokens.shape}.")
+    if not isinstance(vocabulary, dict) or not vocabulary:
+        raise ValueError("vocabulary must be a non-empty {character: id} dict. Use char_vocabulary(x_train).")
+    max_chars = positive_int(max_chars, "max_chars", "Use e.g. 16.")
+    out = np.zeros((*tokens.shape, max_chars), dtype=np.int32)
+    for (i, j), token in np.ndenumerate(tokens):
+        ids = [vocabulary.get(c, 1) for c in str(token)[:max_chars]]
+        out[i, j, : len(ids)] = ids
+    return out
+
+
+def tagger_inputs(tokens, lookup, chars=None):
+    """The model's inputs for a padded token array: ``[word ids, shape features]``, and with
+    ``chars`` (a :func:`char_vocabulary`) also the character ids."""
+    inputs = [encode_tokens(tokens, lookup), shape_features(tokens)]
+    return inputs if chars is None else [*inputs, char_ids(tokens, chars)]
+
+
+def word_dropout(rate, seed=0):
+    """A layer that, in training only, replaces each real word id by 1 (unknown) with probability ``rate``."""
+    from course_utils._keras import keras
+
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        raise ValueError(f"word_dropout must be a number in [0, 1), got {rate!r}. Use e.g. 0.1.")
+
+    class WordDropout(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.seed_generator = keras.random.SeedGenerator(seed)
+
+        def call(self, ids, training=False):
+            if not training or rate == 0:
+                return ids
+            drop = keras.random.uniform(keras.ops.shape(ids), seed=self.seed_generator) < rate
+            return keras.ops.where(keras.ops.logical_and(drop, ids > 0), keras.ops.ones_like(ids), ids)
+
+    return WordDropout(name="word_dropout")
+
+
+def build_tagger(
+    vocab_size,
+    num_tags,
+    use_crf,
+    embedding_dim=32,
+    units=32,
+    name=None,
+    char_vocab_size=None,
+    char_dim=16,
+    char_filters=32,
+    dropout=0.0,
+    word_dropout_rate=0.0,
+):
     """``[word ids, shape features] → Embedding ⊕ features → BiLSTM → Dense(num_tags)`` (→ CRF).
+
+    With ``char_vocab_size`` (``max(vocabulary.values()) + 1``) a third input, the character ids,
+    goes through ``Embedding(char_dim) → Conv(char_filters, 3 characters) → max over the word``
+    and is joined to the word's features. ``dropout`` applies to the joined features and to the
+    BiLSTM's output; ``word_dropout_rate`` to the word ids (training only).
 
     Returns the model; with ``use_crf=True`` its last layer, named ``"crf"``, holds the
     transition scores and provides ``loss`` and ``decode``. Word id 0 is padding (masked out of the BiLSTM and the loss).
@@ -82,10 +166,28 @@ def build_tagger(vocab_size, num_tags, use_crf, embedding_dim=32, units=32, name
     units = positive_int(units, "units")
     if not isinstance(use_crf, bool):
         raise ValueError(f"use_crf must be True or False, got {use_crf!r}.")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}. Use e.g. 0.3.")
+    L = keras.layers
     words = keras.Input(shape=(None,), dtype="int32", name="word_ids")
     shapes = keras.Input(shape=(None, len(SHAPE_FEATURES)), name="shape_features")
-    embedded = keras.layers.Embedding(vocab_size, embedding_dim, name="embedding")(words)
-    joined = keras.layers.Concatenate(name="word_and_shape")([embedded, shapes])
+    inputs = [words, shapes]
+    ids = word_dropout(word_dropout_rate)(words) if word_dropout_rate else words
+    parts = [L.Embedding(vocab_size, embedding_dim, name="embedding")(ids), shapes]
+    if char_vocab_size is not None:
+        char_vocab_size = positive_int(char_vocab_size, "char_vocab_size", "Use max(chars.values()) + 1.")
+        chars = keras.Input(shape=(None, MAX_CHARS), dtype="int32", name="char_ids")
+        inputs.append(chars)
+        spelled = L.Embedding(char_vocab_size, positive_int(char_dim, "char_dim"), name="char_embedding")(chars)
+        # a 1 x 3 window slides along each word's characters, never across words; then the max over the word
+        windows = L.Conv2D(
+            positive_int(char_filters, "char_filters"), (1, 3), padding="same", activation="tanh", name="char_cnn"
+        )(spelled)
+        pooled = L.MaxPooling2D(pool_size=(1, MAX_CHARS), name="max_over_chars")(windows)
+        parts.append(L.Reshape((-1, char_filters), name="char_features")(pooled))
+    joined = L.Concatenate(name="word_and_shape")(parts)
+    if dropout:
+        joined = L.Dropout(dropout, name="input_dropout")(joined)
     # The padding mask, given explicitly (Embedding(mask_zero=True) would work too, but Keras then
     # adds its own mask-merging steps for Concatenate to the model summary). The BiLSTM skips
     # padded steps and passes the mask on, so the softmax loss ignores them too.
@@ -93,9 +195,11 @@ def build_tagger(vocab_size, num_tags, use_crf, embedding_dim=32, units=32, name
     states = keras.layers.Bidirectional(keras.layers.LSTM(units, return_sequences=True), name="bilstm")(
         joined, mask=real
     )
+    if dropout:
+        states = L.Dropout(dropout, name="state_dropout")(states)
     emissions = keras.layers.Dense(num_tags, name="emissions")(states)
     outputs = CRF(num_tags, name="crf")(emissions) if use_crf else emissions
-    return keras.Model([words, shapes], outputs, name=name or ("bilstm_crf" if use_crf else "bilstm_softmax"))
+    return keras.Model(inputs, outputs, name=name or ("bilstm_crf" if use_crf else "bilstm_softmax"))
 
 
 def training_targets(tag_ids, mask, use_crf):
@@ -119,3 +223,43 @@ def predict_tags(model, inputs, mask, batch_size=256):
     crf = next((layer for layer in model.layers if layer.name == "crf"), None)
     tags = crf.decode(emissions, mask) if crf is not None else emissions.argmax(axis=-1)
     return np.where(mask, tags, 0).astype(np.int32)
+
+
+#: Training recipes: notebook 09's (words + shape features) and the character-feature variant
+#: measured by ``make bench-models`` (chosen on the validation split; not yet in the notebook).
+RECIPES = {
+    "words": {"learning_rate": 0.02, "epochs": 5},
+    "characters": {"learning_rate": 0.01, "epochs": 16, "chars": True, "dropout": 0.3, "word_dropout_rate": 0.1},
+}
+
+
+def train_tagger(data, recipe, use_crf, seed=0):
+    """Train one tagger on ``load_twitter_ner()``'s training split with ``RECIPES[recipe]``.
+
+    Returns ``(model, predict)`` where ``predict(tokens)`` gives tag ids (0 on padding).
+    """
+    from course_utils._keras import keras
+    from course_utils.datasets import token_lookup
+
+    if recipe not in RECIPES:
+        raise ValueError(f"recipe must be one of {sorted(RECIPES)}, got {recipe!r}.")
+    boolean(use_crf, "use_crf")
+    r = RECIPES[recipe]
+    (tokens, tag_ids), num_tags = data["train"], len(data.info["tags"])
+    lookup = token_lookup(data, lowercase=True)
+    chars = char_vocabulary(tokens) if r.get("chars") else None
+    keras.utils.set_random_seed(seed)
+    model = build_tagger(
+        lookup.vocabulary_size(),
+        num_tags,
+        use_crf,
+        char_vocab_size=max(chars.values()) + 1 if chars else None,
+        dropout=r.get("dropout", 0.0),
+        word_dropout_rate=r.get("word_dropout_rate", 0.0),
+    )
+    loss = model.get_layer("crf").loss if use_crf else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(optimizer=keras.optimizers.Adam(r["learning_rate"]), loss=loss)
+    mask = tokens != ""
+    targets = training_targets(tag_ids, mask, use_crf)
+    model.fit(tagger_inputs(tokens, lookup, chars), targets, batch_size=64, epochs=r["epochs"], verbose=0)
+    return model, lambda x: predict_tags(model, tagger_inputs(x, lookup, chars), x != "")

@@ -86,6 +86,51 @@ BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what 
 ]
 
 
+def test_char_vocabulary_and_ids_by_hand():
+    chars = ner.char_vocabulary(TOKENS, min_count=2)  # characters seen twice or more
+    assert chars == {c: i + 2 for i, c in enumerate(sorted(chars))} and {"p", "e", "/"} <= set(chars)
+    assert "B" not in chars and "@" not in chars and "o" in chars  # "@Bob" holds the only "@" and "B"
+    ids = ner.char_ids(TOKENS, chars)
+    assert ids.shape == (2, 9, ner.MAX_CHARS) and ids.dtype == np.int32
+    assert ids[0, 1].tolist()[:5] == [1, 1, chars["o"], chars.get("b", 1), 0]  # unknown characters: 1
+    assert ner.char_ids(TOKENS, chars, max_chars=4)[0, 8].tolist() == [chars.get(c, 1) for c in "http"]  # cut
+    assert not ids[1, 2:].any()  # padding stays 0
+
+
+def test_char_tagger_parameters_and_spelling_changes_the_word():
+    keras.utils.set_random_seed(2)
+    model = ner.build_tagger(20, 5, True, embedding_dim=4, units=3, char_vocab_size=9, char_dim=2, char_filters=3)
+    # char embedding 9·2, conv 1·3·2·3 + 3; BiLSTM input d = 4 + 6 + 3
+    expected = 20 * 4 + 9 * 2 + (3 * 2 * 3 + 3) + 2 * 4 * 3 * (13 + 3 + 1) + 6 * 5 + 5 + 35
+    assert model.count_params() == expected
+    words = np.array([[1, 4, 0]])  # an unknown word, a known one, padding
+    spelled = np.random.default_rng(0).integers(2, 9, size=(1, 3, ner.MAX_CHARS)).astype("int32")
+    respelled = spelled.copy()
+    respelled[0, 0] = (spelled[0, 0] - 2 + 3) % 7 + 2  # respell the unknown word: every character changes
+    out = [model.predict([words, np.zeros((1, 3, 6), "float32"), c], verbose=0)[0] for c in (spelled, respelled)]
+    assert not np.array_equal(out[0][0], out[1][0])  # an unknown word is still told apart by its spelling
+
+
+def test_word_dropout_only_in_training_never_on_padding():
+    layer = ner.word_dropout(0.3, seed=0)
+    ids = np.tile(np.array([[5, 6, 7, 8, 0, 0]]), (500, 1))
+    np.testing.assert_array_equal(np.asarray(layer(ids)), ids)
+    dropped = np.asarray(layer(ids, training=True))
+    assert np.all(dropped[:, 4:] == 0) and set(np.unique(dropped[:, :4])) <= {1, 5, 6, 7, 8}
+    assert 0.25 < np.mean(dropped[:, :4] == 1) < 0.35
+
+
+BAD_CALLS += [
+    ("empty char vocabulary", lambda: ner.char_ids(TOKENS, {}), "vocabulary", "non-empty"),
+    ("1-D tokens", lambda: ner.char_ids(TOKENS[0], {"a": 2}), "tokens", "padded"),
+    ("min_count 0", lambda: ner.char_vocabulary(TOKENS, min_count=0), "min_count", "positive integer"),
+    ("word dropout 1", lambda: ner.word_dropout(1.0), "word_dropout", "[0, 1)"),
+    ("dropout -0.1", lambda: ner.build_tagger(10, 3, True, dropout=-0.1), "dropout", "[0, 1)"),
+    ("unknown recipe", lambda: ner.train_tagger(None, "poetry", True), "recipe", "one of"),
+    ("char vocabulary 0", lambda: ner.build_tagger(10, 3, True, char_vocab_size=0), "char_vocab_size", "positive"),
+]
+
+
 @pytest.mark.parametrize(("call", "name", "what"), [case[1:] for case in BAD_CALLS], ids=[c[0] for c in BAD_CALLS])
 def test_bad_input_is_refused_naming_the_argument(call, name, what):
     assert_refused(call, name, what)

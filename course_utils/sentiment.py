@@ -1,0 +1,170 @@
+"""Sentence sentiment with an LSTM or a BiLSTM: notebook 07's model, its training recipe and targets.
+
+One home for the setting that notebook 07 trains and ``python -m course_utils.bench_models``
+repeats over seeds, so both always use the same recipe:
+
+* **rater targets** -- each movie-review sentence carries the mean of about 20 human ratings in
+  [-4, 4]. Instead of the hard label (mean > 0) the model is fitted to ``(score + 4) / 8``, the
+  rating rescaled to [0, 1], with binary cross-entropy: a sentence the raters found barely
+  positive pulls less than one they loved. Evaluation still uses the hard labels.
+* **pooling over time** -- the recurrent layer returns every step's output and
+  :func:`max_over_time` keeps each feature's largest value over the sentence's real words
+  (padding excluded through the mask), so a strong word anywhere counts, not only what
+  survives to the last state;
+* **dropout** on the word vectors (whole vectors, ``SpatialDropout1D``) and before the output;
+* **early stopping** on *validation* accuracy (best epoch restored), never on the test split.
+
+    >>> rater_targets([-4.0, 0.4, 4.0])
+    array([0.  , 0.55, 1.  ], dtype=float32)
+"""
+
+import numpy as np
+
+from course_utils._validation import boolean, float_array, non_negative_int, positive_int
+
+#: The recipe notebook 07 uses and the benchmark repeats (chosen on the validation split).
+SETTING = {
+    "embedding_dim": 64,
+    "units": 32,
+    "dropout": 0.3,
+    "learning_rate": 2e-3,
+    "batch_size": 128,
+    "max_epochs": 6,
+    "patience": 1,
+}
+
+
+def rater_targets(scores):
+    """Mean ratings in [-4, 4] rescaled to soft targets in [0, 1]; ``ValueError`` outside that range.
+
+    >>> rater_targets([5.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: scores must be mean ratings in [-4, 4], got values from 5.0 to 5.0. Use load_movie_reviews(target="score").
+    """
+    scores = float_array(scores, "scores", 'Use load_movie_reviews(target="score").')
+    if scores.size and (scores.min() < -4 or scores.max() > 4 or not np.all(np.isfinite(scores))):
+        raise ValueError(
+            f"scores must be mean ratings in [-4, 4], got values from {scores.min()} to {scores.max()}. "
+            'Use load_movie_reviews(target="score").'
+        )
+    return ((scores + 4) / 8).astype(np.float32)
+
+
+def max_over_time():
+    """A layer: each feature's maximum over the time steps the mask keeps (Keras' own
+    ``GlobalMaxPooling1D`` ignores the mask, so padded steps would take part).
+
+    >>> import numpy as np
+    >>> x = np.array([[[1.0], [5.0], [9.0]]], dtype="float32")
+    >>> float(max_over_time()(x, mask=np.array([[True, True, False]]))[0, 0])
+    5.0
+    """
+    from course_utils._keras import keras
+
+    class MaxOverTime(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            ops = keras.ops
+            if mask is not None:  # masked steps get -inf, so they never win the maximum
+                keep = ops.expand_dims(ops.cast(mask, "bool"), -1)
+                inputs = ops.where(keep, inputs, ops.full_like(inputs, float("-inf")))
+            return ops.max(inputs, axis=1)
+
+        def compute_mask(self, inputs, mask=None):
+            return None
+
+        def compute_output_shape(self, input_shape):
+            return (input_shape[0], input_shape[2])
+
+    return MaxOverTime(name="max_over_time")
+
+
+def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=64, units=32, dropout=0.3):
+    """Embedding -> dropout -> (Bi)LSTM over every step -> max over time -> dropout -> sigmoid.
+
+    Named layers (``embedding``, ``lstm`` or ``bidirectional``, ``max_over_time``, ``positive``),
+    so summaries are stable. ``ValueError`` for a non-bool ``bidirectional``, sizes that are not
+    positive integers or a dropout outside [0, 1).
+    """
+    from course_utils._keras import keras
+
+    boolean(bidirectional, "bidirectional")
+    vocabulary_size = positive_int(vocabulary_size, "vocabulary_size", "Use vectorizer.vocabulary_size().")
+    max_len = positive_int(max_len, "max_len", "Use the padded sentence length, e.g. 32.")
+    embedding_dim = positive_int(embedding_dim, "embedding_dim", "Use e.g. 64.")
+    units = positive_int(units, "units", "Use e.g. 32.")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}. Use e.g. 0.3.")
+    L = keras.layers
+    recurrent = L.LSTM(units, return_sequences=True, name="lstm")
+    if bidirectional:
+        recurrent = L.Bidirectional(recurrent, name="bidirectional")
+    return keras.Sequential(
+        [
+            keras.Input(shape=(max_len,), dtype="int32"),
+            L.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding"),
+            L.SpatialDropout1D(dropout, name="word_dropout"),
+            recurrent,
+            max_over_time(),
+            L.Dropout(dropout, name="dropout"),
+            L.Dense(1, activation="sigmoid", name="positive"),
+        ],
+        name="bilstm_sentiment" if bidirectional else "lstm_sentiment",
+    )
+
+
+def train_sentiment(bidirectional, ids, labels, scores, seed=0, vocabulary_size=10_000, setting=None):
+    """Train one model with :data:`SETTING` and return its accuracies and history.
+
+    ``ids``: ``{"train", "validation", "test"}`` -> padded id arrays (``word_vectorizer``);
+    ``labels`` the same splits' 0/1 labels, ``scores`` the training split's mean ratings.
+    Returns ``{"validation": best validation accuracy, "test": test accuracy, "epochs": epochs
+    run, "val_curve": validation accuracy per epoch, "model": the model}``.
+    """
+    from course_utils._keras import keras
+
+    seed = non_negative_int(seed, "seed")
+    for name, value in (("ids", ids), ("labels", labels)):
+        if not isinstance(value, dict) or set(value) != {"train", "validation", "test"}:
+            raise ValueError(f"{name} must be a dict with keys 'train', 'validation', 'test'.")
+    setting = {**SETTING, **(setting or {})}
+    targets = rater_targets(scores)
+    if len(targets) != len(ids["train"]) or len(labels["train"]) != len(ids["train"]):
+        raise ValueError(
+            f"scores ({len(targets)}), labels['train'] ({len(labels['train'])}) and ids['train'] "
+            f"({len(ids['train'])}) must describe the same training sentences."
+        )
+    keras.utils.set_random_seed(seed)
+    model = sentiment_model(
+        bidirectional,
+        vocabulary_size,
+        ids["train"].shape[1],
+        setting["embedding_dim"],
+        setting["units"],
+        setting["dropout"],
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(setting["learning_rate"]), loss="binary_crossentropy", metrics=["accuracy"]
+    )
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_accuracy", mode="max", patience=setting["patience"], restore_best_weights=True
+    )
+    history = model.fit(
+        ids["train"],
+        targets,
+        validation_data=(ids["validation"], labels["validation"].astype(np.float32)),
+        epochs=setting["max_epochs"],
+        batch_size=setting["batch_size"],
+        callbacks=[stop],
+        verbose=0,
+    )
+    accuracy = {
+        split: float(np.mean((model.predict(ids[split], verbose=0)[:, 0] > 0.5) == labels[split]))
+        for split in ("validation", "test")
+    }
+    curve = [float(v) for v in history.history["val_accuracy"]]
+    return {**accuracy, "epochs": len(curve), "val_curve": curve, "model": model}

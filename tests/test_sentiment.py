@@ -1,0 +1,89 @@
+"""Notebook 07's sentiment recipe: soft rater targets, the masked max over time, the model, a tiny training run."""
+
+import numpy as np
+import pytest
+from bad_input import assert_refused
+
+from course_utils import bench_models
+from course_utils._keras import keras
+from course_utils.sentiment import SETTING, max_over_time, rater_targets, sentiment_model, train_sentiment
+
+
+def test_rater_targets_rescale_and_agree_with_the_sign():
+    scores = np.random.default_rng(0).uniform(-4, 4, size=200)
+    soft = rater_targets(scores)
+    assert soft.dtype == np.float32 and soft.min() >= 0 and soft.max() <= 1
+    np.testing.assert_allclose(soft, (scores + 4) / 8, rtol=1e-6)
+    assert np.array_equal(soft > 0.5, scores > 0)
+
+
+def test_max_over_time_ignores_masked_steps_and_matches_numpy():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(4, 6, 3)).astype("float32")
+    lengths = np.array([6, 1, 3, 4])
+    mask = np.arange(6)[None, :] < lengths[:, None]
+    got = np.asarray(max_over_time()(x, mask=mask))
+    want = np.stack([x[i, : lengths[i]].max(axis=0) for i in range(4)])
+    np.testing.assert_allclose(got, want)
+    np.testing.assert_allclose(np.asarray(max_over_time()(x)), x.max(axis=1))
+
+
+def test_padding_does_not_change_the_prediction():
+    keras.utils.set_random_seed(0)
+    model = sentiment_model(True, vocabulary_size=50, max_len=9)
+    ids = np.random.default_rng(2).integers(2, 50, size=(3, 9))
+    ids[:, 5:] = 0  # 5 words + 4 padding ids
+    short = keras.Sequential([keras.Input(shape=(5,), dtype="int32"), *model.layers], name="short")
+    np.testing.assert_allclose(model.predict(ids, verbose=0), short.predict(ids[:, :5], verbose=0), atol=1e-6)
+
+
+@pytest.mark.parametrize("bidirectional, recurrent", [(False, 4 * (32 * (64 + 32) + 32)), (True, 8 * (32 * 96 + 32))])
+def test_parameter_count(bidirectional, recurrent):
+    model = sentiment_model(bidirectional, vocabulary_size=100, max_len=7)
+    assert model.count_params() == 100 * 64 + recurrent + (65 if bidirectional else 33)
+
+
+def test_training_learns_a_separable_toy_task_and_stops_on_validation():
+    rng = np.random.default_rng(3)
+
+    def split(n):
+        ids = rng.integers(4, 30, size=(n, 8))
+        positive = rng.random(n) < 0.5
+        ids[positive, rng.integers(0, 8, size=positive.sum())] = 2  # word 2 marks a positive sentence
+        ids[~positive, rng.integers(0, 8, size=(~positive).sum())] = 3  # word 3 a negative one
+        return ids, positive.astype(np.int32)
+
+    parts = {name: split(n) for name, n in (("train", 400), ("validation", 100), ("test", 100))}
+    ids = {k: v[0] for k, v in parts.items()}
+    labels = {k: v[1] for k, v in parts.items()}
+    scores = np.where(labels["train"] == 1, 2.0, -2.0)
+    result = train_sentiment(False, ids, labels, scores, seed=0, vocabulary_size=30, setting={"max_epochs": 8})
+    assert result["test"] > 0.9 and result["validation"] == max(result["val_curve"])
+    assert 1 <= result["epochs"] <= 8 and SETTING["max_epochs"] == 6
+
+
+def test_bench_table_rows():
+    assert bench_models.format_row("m", [0.5, 0.7], None, [3.0]) == "| m | 0.600 ± 0.100 | — | 3 s |"
+    assert bench_models.mean_std([1.0]) == (1.0, 0.0)
+
+
+IDS = {k: np.ones((4, 5), dtype=np.int32) for k in ("train", "validation", "test")}
+LABELS = {k: np.array([0, 1, 0, 1]) for k in ("train", "validation", "test")}
+BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what it must say)
+    ("score out of range", lambda: rater_targets([0.0, -7.0]), "scores", "[-4, 4]"),
+    ("text scores", lambda: rater_targets(["good"]), "scores", ""),
+    ("bidirectional not bool", lambda: sentiment_model("yes", 10, 5), "bidirectional", "True or False"),
+    ("zero vocabulary", lambda: sentiment_model(True, 0, 5), "vocabulary_size", "positive integer"),
+    ("dropout of 1", lambda: sentiment_model(True, 10, 5, dropout=1.0), "dropout", "[0, 1)"),
+    ("ids missing a split", lambda: train_sentiment(True, {"train": IDS["train"]}, LABELS, [0.0] * 4), "ids", "keys"),
+    ("scores of other sentences", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 3), "scores", "same training"),
+    ("negative seed", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4, seed=-1), "seed", "non-negative"),
+    ("unknown showcase", lambda: bench_models.run(["poetry"], [0]), "unknown showcase", "choose from"),
+    ("no seeds", lambda: bench_models.run(["sentiment"], []), "seeds", "at least one"),
+    ("empty values", lambda: bench_models.mean_std([]), "values", "non-empty"),
+]
+
+
+@pytest.mark.parametrize("what, call, name, says", BAD_CALLS, ids=[b[0] for b in BAD_CALLS])
+def test_bad_input_is_refused_naming_the_argument(what, call, name, says):
+    assert_refused(call, name, says)
