@@ -226,16 +226,28 @@ class Grade:
         return bool(passed)
 
 
-def run_question(question, student, rng, limit=None):
-    """Run one question's checks; always returns a :class:`QuestionResult` (re-raises only KeyboardInterrupt).
+def run_public(student, grade, cases):
+    """The question's public checks (the students' self-check cases), recorded as 0-point checks."""
+    from course_utils.selfcheck.public import run_case
 
-    ``limit`` (seconds) is enforced here with SIGALRM for a :class:`LocalSubmission`; a kernel
-    submission enforces its own per-request deadline and raises :class:`QuestionTimeout` itself.
+    for case in cases:
+        hint = run_case(lambda request: student._exchange(student._plain(request)), case)
+        grade.award(f"public check: {case['label']}", 0, hint is None, hint)
+
+
+def run_question(question, student, rng, limit=None, public=()):
+    """Run one question's hidden checks, then its ``public`` cases; always returns a :class:`QuestionResult`.
+
+    Points come from the hidden checks (random inputs from ``rng``); the public checks, which the
+    student's self-check runs, are reported alongside. ``limit`` (seconds) is enforced here with
+    SIGALRM for a :class:`LocalSubmission`; a kernel submission enforces its own per-request
+    deadline and raises :class:`QuestionTimeout` itself.
     """
     grade, start = Grade(question), time.perf_counter()
     try:
         with time_limit(limit if isinstance(student, LocalSubmission) else None):
             question.check(student, grade, rng)
+            run_public(student, grade, public)
     except StudentError as exc:
         grade.result.error = str(exc)
     except QuestionTimeout:
@@ -256,6 +268,9 @@ def run_checks(assignment, student, seed=0, only=None, question_limit=None):
 
     spec = get_assignment(assignment)
     limit = spec.question_limit if question_limit is None else question_limit
+    from course_utils.selfcheck.public import load_cases
+
     wanted = [only] if isinstance(only, str) else only
     questions = list(spec.questions) if wanted is None else [spec.questions.get(q) for q in wanted]
-    return [run_question(q, student, question_rng(seed, q.id), limit) for q in questions]
+    cases = load_cases(assignment)
+    return [run_question(q, student, question_rng(seed, q.id), limit, cases.get(q.id, ())) for q in questions]

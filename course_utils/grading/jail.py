@@ -18,7 +18,7 @@ The network namespace has only a loopback interface that is down: no network. Ev
 the sandbox, including children in new sessions, lives in the PID namespace; when the grader
 kills this launcher, a ``SIGKILL`` parent-death signal passes to the child and to PID 1, and the
 kernel kills the whole namespace with it. Until ``exec``, problems are written to file
-descriptor CONFIG["status_fd"], which is close-on-exec: the grader reads EOF on success.
+descriptor CONFIG["status_fd"], which is close-on-exec: the grader reads ``READY`` then EOF on success.
 """
 
 import ctypes
@@ -38,6 +38,7 @@ SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 # statvfs flags a remount must repeat (locked in a user namespace) -> the matching mount flags
 KEPT_FLAGS = {2: MS_NOSUID, 4: MS_NODEV, 8: MS_NOEXEC, 1024: 1024, 2048: 2048, 4096: 1 << 21}
 NOBODY = 65534
+READY = b"\0"  # written just before exec; anything after it is why exec failed
 INNER_ID = 1000  # the sandbox user's id inside the namespace
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -192,7 +193,8 @@ def main(config_path):
                 os.close(alive_w)
                 config["parent_alive_fd"] = alive_r
                 build_root(config)
-                os.set_inheritable(status, False)  # closed by exec: EOF tells the grader all went well
+                os.set_inheritable(status, False)  # closed by exec: "ready", then EOF tells the grader all went well
+                os.write(status, READY)
                 os.execve(config["argv"][0], config["argv"], config["env"])
             os.close(status)
             _wait(pid1)

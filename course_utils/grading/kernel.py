@@ -8,7 +8,8 @@ is capped (``MAX_MESSAGE``) by ZeroMQ itself.
 
 :meth:`~SandboxKernel.execute` runs one cell with a time limit; on time-out it interrupts the
 kernel, and if that does not stop it within ``GRACE`` seconds the kernel is killed. A dead kernel
-(``os._exit``, a crash, the memory limit) is noticed within ``POLL`` seconds. The grader restarts
+(``os._exit``, a crash, the memory limit) is noticed within ``POLL`` seconds; a kernel that stops answering
+even on its control channel (a notebook that broke the kernel's messaging) within ``SILENCE`` seconds. The grader restarts
 the kernel (a new sandbox) when it needs one: :class:`~course_utils.grading.runner` decides.
 """
 
@@ -24,6 +25,7 @@ from course_utils.selfcheck.wire import WireError, decode, encode
 
 MAX_MESSAGE = 64 << 20
 POLL, GRACE = 0.2, 2.0
+PING_EVERY, SILENCE = 2.0, 15.0  # control-channel pings while waiting; silence that counts as a hang
 PROBE_DIR = Path(__file__).resolve().parents[1] / "selfcheck"
 _PROBE_SOURCES = ("wire.py", "probe.py")  # sent as text: the kernel's own imports play no part
 BOOT = """\
@@ -122,14 +124,32 @@ class SandboxKernel:
 
     # ---- messages --------------------------------------------------------------------------
 
+    def _heard(self):
+        """True if a well-formed message came on the control channel (drained here)."""
+        heard = False
+        while True:
+            try:
+                msg = self.client.control_channel.get_msg(timeout=0)
+            except Exception:  # nothing there (queue.Empty), or a message that does not parse
+                return heard
+            heard = heard or (isinstance(msg, dict) and msg.get("msg_type") == "kernel_info_reply")
+
     def _reply(self, msg_id, deadline):
-        """The shell reply to ``msg_id``, or None at ``deadline``; raises :class:`KernelDied`."""
+        """The shell reply to ``msg_id``, or None at ``deadline`` (or when the kernel stopped answering even
+        on its control channel, which ipykernel serves while a cell runs); raises :class:`KernelDied`."""
+        last_heard = next_ping = time.monotonic()
         while True:
             if not self.alive():
                 raise KernelDied("the kernel died")
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            left = deadline - now
+            if left <= 0 or now - last_heard > SILENCE:
                 return None
+            if now >= next_ping:  # a busy kernel still answers this; a kernel whose messaging broke does not
+                self.client.control_channel.send(self.client.session.msg("kernel_info_request", {}))
+                next_ping = now + PING_EVERY
+            if self._heard():
+                last_heard = now
             try:
                 msg = self.client.get_shell_msg(timeout=min(POLL, left))
             except Exception:  # queue.Empty, or a message that does not parse (nothing is trusted)

@@ -6,7 +6,7 @@
    (:mod:`course_utils.grading.static`); the kernel never sees the file;
 2. a fresh sandbox (:mod:`course_utils.grading.sandbox`) starts a kernel and runs the cells one by
    one, like "Run All" (an error does not stop the notebook), within the notebook's time limit;
-3. each question then runs its checks HERE, sending the kernel requests (call this object on these
+3. each question then runs its hidden checks, then its public ones, HERE, sending the kernel requests (call this object on these
    inputs) and comparing the raw answers with references that exist only in this process, on inputs
    drawn from a secret seed (``os.urandom``) new for every run; a request that hangs is interrupted, a
    kernel that dies is restarted and the cells before the death re-run, so a hang or ``os._exit`` in
@@ -25,9 +25,11 @@ from course_utils.grading.assignments import get_assignment, question_rng
 from course_utils.grading.core import KernelGone, QuestionTimeout, Submission, run_question
 from course_utils.grading.kernel import KernelDied, Outcome, SandboxKernel
 from course_utils.grading.report import CellError, Execution, QuestionResult, Report
+from course_utils.selfcheck.public import load_cases
 
 MAX_NOTEBOOK_BYTES = 20 << 20
 MAX_RESTARTS = 3
+PING = 5.0  # seconds for a healthy kernel to answer a trivial request (it takes milliseconds)
 SANDBOX = ("Linux namespaces: no network, read-only system and course code without the grading package, "
            "private /tmp, memory/CPU/file-size limits; scores computed by the grader")  # fmt: skip
 
@@ -131,6 +133,15 @@ class CellRunner:
         """A live kernel with the notebook's state, restarting if needed; False if none can be had."""
         return self.kernel.alive() or self.restart()
 
+    def answering(self):
+        """True if the kernel answers a trivial request (a notebook can break its messaging: then restart once)."""
+        for attempt in range(2):
+            if self.ready() and isinstance(self.kernel.ask({"op": "describe", "name": "__name__"}, PING), dict):
+                return True
+            if attempt == 0 and not self.restart():
+                return False
+        return False
+
 
 class _Background:
     """``fn()`` run in a thread from now; ``result()`` waits for it (and re-raises its exception)."""
@@ -187,15 +198,19 @@ def grade_notebook(assignment, path, time_limit=None, question_limit=None, seed=
                 raise NotGradable(f"the kernel could not be started: {exc}") from None
             run = CellRunner(kernel, cells, report.execution)
             run.run()
-            questions = loader.result()
+            questions, cases = loader.result(), load_cases(assignment)
             findings = static.scan(cells, questions, spec.hidden_modules, trusted=is_colab_setup)
+            if not run.answering():
+                raise NotGradable("the kernel stopped answering the grader after your cells ran, also after a restart "
+                                  "(does a cell change the kernel's messaging, e.g. json or the IPython machinery?)")  # fmt: skip
             for q in questions:
                 if not run.ready():
                     report.questions.append(_not_graded(q, "not graded: the kernel could not be restarted "
                                                            "(it kept dying, or re-running the cells took too long)"))  # fmt: skip
                     continue
                 student = KernelSubmission(kernel, time.monotonic() + question_limit)
-                report.questions.append(run_question(q, student, question_rng(seed, q.id), question_limit))
+                rng, public = question_rng(seed, q.id), cases.get(q.id, ())
+                report.questions.append(run_question(q, student, rng, question_limit, public))
     except NotGradable as exc:
         report.failure = str(exc)
     except Exception as exc:  # a bug of the grader's: still a report, saying so

@@ -135,11 +135,12 @@ def start(private, argv, hidden=(), timeout=20.0):
         )  # fmt: skip
     finally:
         os.close(write_end)
-    message = _read_status(read_end, timeout)
-    if message:
+    status = _read_status(read_end, timeout)
+    if status != "\0":  # READY alone: the program was started
         process.kill()
         error = (process.communicate(timeout=5)[1] or b"").decode(errors="replace").strip()
-        raise SandboxUnavailable(f"the sandbox could not be set up: {message or error}")
+        message = status.lstrip("\0") or error.splitlines()[-1:] or ["the launcher stopped"]
+        raise SandboxUnavailable(f"the sandbox could not be set up: {''.join(message)[:500]}")
     process.stderr.close()  # anything the kernel writes to stderr is not read (and not needed)
     return process
 
@@ -156,7 +157,7 @@ def _read_status(fd, timeout):
                 return "no answer from the sandbox launcher within the time limit"
             chunk = os.read(fd, 4096)
             if not chunk:
-                return b"".join(chunks).decode(errors="replace").strip()
+                return b"".join(chunks).decode(errors="replace")
             chunks.append(chunk)
     finally:
         os.close(fd)
