@@ -23,7 +23,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
+.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade student clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -36,8 +36,9 @@ help:
 	@echo "make test-browser - JupyterLab and the site in headless Chromium (needs: apt-get install chromium)"
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
-	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
-	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
+	@echo "make grade HW=hw1 NB=submission.ipynb - run one submission in a sandbox and grade it (exit 0/1/2)"
+	@echo "make site   - render the students' notebooks (lectures, released homework) to a static HTML site in site/"
+	@echo "make student [STUDENT_REPO=url] - the student edition (no solutions, no grader) as a git repository in dist/student/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -87,8 +88,9 @@ test-browser: setup data
 bench: setup
 	$(BIN)/python -m course_utils.cells.bench
 
-site: setup
-	$(BIN)/python -m course_utils.site notebooks site
+# The site shows what students get (never a solution notebook): the student edition's notebooks.
+site: student
+	$(BIN)/python -m course_utils.site dist/student/notebooks site
 
 notebooks: setup data
 	$(BIN)/python -m course_utils.nbrun notebooks
@@ -106,10 +108,16 @@ hooks: setup
 release: setup
 	$(BIN)/python -m course_utils.grading release --source notebooks/homework --out releases
 
+# The course students clone: lectures, released homework, course_utils without the grader (dist/ is git-ignored).
+student: setup
+	$(BIN)/python -m course_utils.grading student --out dist/student $(if $(STUDENT_REPO),--repo "$(STUDENT_REPO)")
+
 # Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
 grade: setup data
 	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
-	$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)")
+	@$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)"); status=$$?; \
+	  echo "grader exit status $$status (0 full marks, 1 points lost, 2 usage error; make reports any failure as 2)"; \
+	  exit $$status
 
 clean:
 	rm -rf $(REPORTS) .pytest_cache

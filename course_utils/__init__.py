@@ -19,7 +19,7 @@ Where to find each idea:
 * ``course_utils.numpy_gated``, ``gradcheck``, ``gradients``, ``clipping`` - BPTT and gradient studies
 * ``course_utils.cells``      - from-scratch recurrent cells equal to Keras', and the lectures' variants
 * ``course_utils.crf``        - a linear-chain CRF layer (forward algorithm, Viterbi)
-* ``course_utils.grading``    - homework release and grader
+* ``course_utils.grading``    - homework release and grader (instructors only; students get ``selfcheck``)
 * ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
 * ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
 """

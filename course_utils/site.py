@@ -17,6 +17,8 @@ from pathlib import Path
 from course_utils.colab import BADGE_TAG, badge_as_text
 from course_utils.nbrun import notebook_paths
 
+SOLUTION = "### BEGIN" + " SOLUTION"  # nbgrader's marker (split: this file is no solution region)
+
 _INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}}
@@ -65,6 +67,9 @@ def build_site(source, target, title="Recurrent neural networks with Keras 3"):
     items, pages = [], []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
+        if any(SOLUTION in cell.source for cell in nb.cells):  # a homework source: never published
+            print(f"site: skipped {path} (it holds solutions; `make site` renders the student edition)")
+            continue
         for cell in nb.cells:
             if BADGE_TAG in cell.metadata.get("tags", []):
                 cell.source = badge_as_text(cell.source)

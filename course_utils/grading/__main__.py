@@ -1,4 +1,4 @@
-"""``python -m course_utils.grading release | grade ASSIGNMENT NOTEBOOK | public``.
+"""``python -m course_utils.grading release | grade ASSIGNMENT NOTEBOOK | public | student``.
 
 Exit status of ``grade``: 0 with full marks, 1 when any point was lost (or the notebook could not be
 graded: the report says why), 2 for a usage error (unknown assignment, missing notebook, a ``--json``
@@ -44,6 +44,18 @@ def _public(args):
         print(f"public checks out of date: {', '.join(stale)} (run python -m course_utils.grading public)")
         return 1
     print("public checks " + ("up to date" if not stale else f"written: {', '.join(stale)}"))
+    return 0
+
+
+def _student(args):
+    from course_utils.grading.edition import build_edition
+
+    try:
+        out = build_edition(args.out, args.repo)
+    except ValueError as exc:
+        print(f"student edition refused: {exc}", file=sys.stderr)
+        return 2
+    print(f"student edition: {out} (a git repository with one commit; push it to the student repository)")
     return 0
 
 
@@ -127,8 +139,11 @@ def main(argv=None):
     grade.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # to reproduce a run; default: secret
     public = commands.add_parser("public", help="write the public checks students run (from the references)")
     public.add_argument("--check", action="store_true", help="only report whether the saved checks are up to date")
+    student = commands.add_parser("student", help="write the student edition (a git repository) for students to clone")
+    student.add_argument("--out", default="dist/student", help="folder to write it to (replaced if an earlier edition)")
+    student.add_argument("--repo", help="the student repository's URL (default: pyproject.toml [tool.course])")
     args = parser.parse_args(argv)
-    return {"release": _release, "grade": _grade, "public": _public}[args.command](args)
+    return {"release": _release, "grade": _grade, "public": _public, "student": _student}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 The student's ``GRUCell`` runs inside ``keras.layers.RNN`` in the student's kernel, with RANDOM
 weights (normal, scale 0.5, drawn from the run's secret seed) assigned to its variables; its outputs
-come back as arrays and must equal ``keras.layers.GRU``'s, computed here in the grader's process. Known mistakes (z the wrong way round, z and r swapped, a missing bias row, the other
+come back as arrays and must equal ``keras.layers.GRU``'s, computed here in the grader's process by
+:func:`gru_numpy` (Keras' GRU in NumPy: the grader needs no Keras for this assignment). Known mistakes (z the wrong way round, z and r swapped, a missing bias row, the other
 ``reset_after`` form, no reset) are recomputed in NumPy: matching one gives its hint; otherwise
 nudging one block of weights at a time names the block (z, r or h) that is handled wrongly.
 Parameter counts are checked per layer at several random sizes against :mod:`course_utils.params`.
@@ -11,7 +12,6 @@ Parameter counts are checked per layer at several random sizes against :mod:`cou
 import numpy as np
 
 from course_utils import params as P
-from course_utils._keras import keras
 from course_utils.grading.compare import array_problem, close, explain, shape_text
 from course_utils.grading.core import QuestionSet, Remote, StudentError, call, need
 from course_utils.numpy_gated import sigmoid
@@ -150,12 +150,9 @@ def _check_outputs(student, grade, rng, reset_after, first_points, all_points):
     x = rng.standard_normal((N, T, D)).astype("float32")
     shapes = _expected_shapes(D, U, reset_after)
     weights = {k: (0.5 * rng.standard_normal(s)).astype("float32") for k, s in shapes.items()}
-    reference = keras.layers.GRU(U, reset_after=reset_after, return_sequences=True)
-    reference.build((None, None, D))
 
-    def run_reference(w):
-        reference.set_weights([w["kernel"], w["recurrent_kernel"], w["bias"]])
-        return keras.ops.convert_to_numpy(reference(x))
+    def run_reference(w):  # keras.layers.GRU's outputs, in NumPy (tests/grading/test_checks_hw2.py proves it)
+        return gru_numpy(x, w["kernel"], w["recurrent_kernel"], w["bias"], reset_after)
 
     def run_student(w):
         for name in shapes:

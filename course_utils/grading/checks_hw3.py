@@ -110,7 +110,19 @@ def _test_split():
 
 
 def trained(student):
-    """The notebook's trained ``model`` and its ``vectorizer``, rebuilt here; checked against the required summary."""
+    """The notebook's trained ``model`` and its ``vectorizer``, rebuilt here (once per submission); checked
+    against the required summary."""
+    if "trained" not in student.cache:
+        try:
+            student.cache["trained"] = _trained(student)
+        except StudentError as exc:
+            student.cache["trained"] = exc
+    if isinstance(student.cache["trained"], StudentError):
+        raise student.cache["trained"]
+    return student.cache["trained"]
+
+
+def _trained(student):
     model = _rebuilt(need(student, "model", kind="object"), "`model`")
     remote = need(student, "vectorizer", kind="object")
     config = call(remote.method("get_config"), what="vectorizer.get_config()")

@@ -101,7 +101,12 @@ class Remote:
 
 
 class Submission:
-    """The student's notebook seen from outside; subclasses implement :meth:`_exchange` (bytes in, bytes out)."""
+    """The student's notebook seen from outside; subclasses implement :meth:`_exchange` (a request in, an answer out).
+
+    ``cache`` keeps what the checks computed from this notebook's state (a rebuilt model) across questions.
+    """
+
+    cache = None
 
     def _exchange(self, request):
         raise NotImplementedError
@@ -140,7 +145,7 @@ class LocalSubmission(Submission):
     def __init__(self, ns):
         from course_utils.selfcheck.probe import LocalProbe
 
-        self.probe = LocalProbe(ns)
+        self.probe, self.cache = LocalProbe(ns), {}
 
     def _exchange(self, request):
         data = base64.b64decode(self.probe.answer(base64.b64encode(encode(request)).decode()))

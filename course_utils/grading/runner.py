@@ -15,6 +15,7 @@
    computed, with the static findings withholding flagged questions' points.
 """
 
+import json
 import os
 import re
 import time
@@ -41,8 +42,9 @@ class NotGradable(Exception):
 class KernelSubmission(Submission):
     """The student's objects in a sandboxed kernel; every request must finish by ``deadline``."""
 
-    def __init__(self, kernel, deadline):
+    def __init__(self, kernel, deadline, caches=None):
         self.kernel, self.deadline = kernel, deadline
+        self.cache = {} if caches is None else caches.setdefault(kernel.starts, {})  # a restarted kernel: anew
 
     def _exchange(self, request):
         left = self.deadline - time.monotonic()
@@ -59,15 +61,28 @@ class KernelSubmission(Submission):
 
 
 def read_cells(path):
-    """``[(index, source), ...]`` of the notebook's code cells; :class:`NotGradable` if it cannot be read."""
-    import nbformat
+    """``[(index, source), ...]`` of the notebook's code cells; :class:`NotGradable` if it cannot be read.
 
+    Plain JSON, checked by hand (nbformat's reader imports a JSON-schema stack that takes seconds):
+    an nbformat 4 notebook is a dict whose ``cells`` are dicts with a ``cell_type`` and a ``source``
+    (a string, or a list of strings).
+    """
     path = Path(path)
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
             raise NotGradable(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        return [(i, str(c.source)) for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+            raise ValueError("not an nbformat 4 notebook (a dict with a list of cells)")
+        cells = []
+        for index, cell in enumerate(nb["cells"]):
+            source = cell.get("source") if isinstance(cell, dict) else None
+            source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) else source
+            if not isinstance(source, str):
+                raise ValueError(f"cell {index} has no source text")
+            if cell.get("cell_type") == "code":
+                cells.append((index, source))
+        return cells
     except NotGradable:
         raise
     except Exception as exc:
@@ -198,7 +213,7 @@ def grade_notebook(assignment, path, time_limit=None, question_limit=None, seed=
                 raise NotGradable(f"the kernel could not be started: {exc}") from None
             run = CellRunner(kernel, cells, report.execution)
             run.run()
-            questions, cases = loader.result(), load_cases(assignment)
+            questions, cases, caches = loader.result(), load_cases(assignment), {}
             findings = static.scan(cells, questions, spec.hidden_modules, trusted=is_colab_setup)
             if not run.answering():
                 raise NotGradable("the kernel stopped answering the grader after your cells ran, also after a restart "
@@ -208,7 +223,7 @@ def grade_notebook(assignment, path, time_limit=None, question_limit=None, seed=
                     report.questions.append(_not_graded(q, "not graded: the kernel could not be restarted "
                                                            "(it kept dying, or re-running the cells took too long)"))  # fmt: skip
                     continue
-                student = KernelSubmission(kernel, time.monotonic() + question_limit)
+                student = KernelSubmission(kernel, time.monotonic() + question_limit, caches)
                 rng, public = question_rng(seed, q.id), cases.get(q.id, ())
                 report.questions.append(run_question(q, student, rng, question_limit, public))
     except NotGradable as exc:
