@@ -2,7 +2,8 @@
 
 Exit status of ``grade``: 0 with full marks, 1 when any point was lost (or the notebook could not be
 graded: the report says why), 2 for a usage error (unknown assignment, missing notebook, a ``--json``
-path that cannot be written - checked before grading). A report is always printed and written,
+path that cannot be written - checked before grading) or a machine that cannot make the sandbox (then
+no report is written: the student's grade is not the machine's fault). A report is always printed and written,
 also when the grader is interrupted (SIGINT, SIGTERM, SIGHUP: the sandbox is killed first); it is
 written to a temporary file and renamed, once every process of the submission has been killed.
 ``python -m course_utils.grading hw1 NOTEBOOK`` is accepted as a short form of ``grade``.
@@ -113,6 +114,9 @@ def _grade(args):
     finally:
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(sig, signal.SIG_IGN)
+    if report.refused:  # the machine cannot grade: no report, so no zero is recorded for the student
+        print(f"cannot grade here: {report.refused}", file=sys.stderr)
+        return 2
     write_report(report, target)
     print(format_report(report))
     print(f"report: {target}")

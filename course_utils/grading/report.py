@@ -69,6 +69,7 @@ class Report:
     questions: list = field(default_factory=list)  # QuestionResult
     execution: Execution | None = None
     failure: str | None = None  # why the notebook could not be graded at all (then every question is 0)
+    refused: str | None = None  # this machine cannot grade (no sandbox): not the submission's fault, no grade
     notes: list = field(default_factory=list)  # lines every reader should see (interrupted, sandbox, ...)
     sandbox: str = ""
     grading_seconds: float = 0.0

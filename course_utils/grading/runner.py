@@ -208,7 +208,8 @@ def grade_notebook(assignment, path, time_limit=None, question_limit=None, seed=
             try:
                 kernel.start()
             except sandbox.SandboxUnavailable as exc:
-                raise NotGradable(f"{exc}. {sandbox.ADVICE}") from None
+                report.refused = f"{exc}. {sandbox.ADVICE}"
+                raise NotGradable(f"no sandbox on this machine: {report.refused}") from None
             except KernelDied as exc:
                 raise NotGradable(f"the kernel could not be started: {exc}") from None
             run = CellRunner(kernel, cells, report.execution)

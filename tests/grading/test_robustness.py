@@ -101,3 +101,13 @@ def test_a_notebook_that_cannot_be_graded_still_gets_a_report_and_status_1(tmp_p
     assert [q["id"] for q in report["questions"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]
     assert "not graded: cannot read broken.ipynb" in capsys.readouterr().out
     assert not [p for p in os.listdir(target.parent) if p.startswith(".")]  # no temporary file left behind
+
+
+def test_a_machine_without_a_sandbox_refuses_to_grade_and_records_nothing(tmp_path, monkeypatch, capsys):
+    from course_utils.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "JAIL", tmp_path / "missing-jail.py")  # as if namespaces were unavailable
+    notebook, target = write(tmp_path / "fine.ipynb", FINE_STEP), tmp_path / "report.json"
+    assert main(["grade", "hw1", str(notebook), "--json", str(target)]) == 2
+    assert "cannot grade here: the sandbox could not be set up" in capsys.readouterr().err
+    assert "user namespaces" in grade_notebook("hw1", notebook).refused and not target.exists()
