@@ -27,7 +27,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench bench-models notebooks colab hooks release grade clean help
+.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench bench-models notebooks colab hooks release grade student clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -45,8 +45,9 @@ help:
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make bench-models - the real-data showcases over seeds 0 1 2: mean ± std vs baselines, time per run"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
-	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
+	@echo "make grade HW=hw1 NB=submission.ipynb - run one submission in a sandbox and grade it (exit 0/1/2)"
 	@echo "make site   - the course site in site/ (MkDocs Material): open site/index.html, no network needed"
+	@echo "make student [STUDENT_REPO=url] - the student edition (no solutions, no grader) as a git repository in dist/student/"
 
 # Refuse an unsupported Python with the command that fixes it; rebuild a .venv made by another one.
 venv:
@@ -147,10 +148,16 @@ hooks: setup-dev
 release: setup-dev
 	$(BIN)/python -m course_utils.grading release --source notebooks/homework --out releases
 
+# The course students clone: lectures, released homework, course_utils without the grader (dist/ is git-ignored).
+student: setup-dev
+	$(BIN)/python -m course_utils.grading student --out dist/student $(if $(STUDENT_REPO),--repo "$(STUDENT_REPO)")
+
 # Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
 grade: setup-dev data
 	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
-	$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)")
+	@$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)"); status=$$?; \
+	  echo "grader exit status $$status (0 full marks, 1 points lost, 2 usage error; make reports any failure as 2)"; \
+	  exit $$status
 
 # New versions, on purpose: re-resolve the locks from pyproject.toml's ranges (newest releases),
 # reinstall, re-execute every notebook so stored outputs match them, then run every check.

@@ -33,7 +33,8 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``sentiment``   - notebook 07's sentence classifier: masked max over time, dropout, raters' mean as target
 * ``bench_models`` - ``make bench-models``: the real-data showcases over seeds, mean ± std against baselines
 * ``datasets``    - real datasets (fetched once, verified) and seeded synthetic tasks
-* ``grading``     - homework release and grader
+* ``grading``     - homework release, student edition and the sandboxed grader (instructors only)
+* ``selfcheck``   - the students' side of the homework: public checks stored as data, the answer channel
 * ``tooling``     - notebook tooling that no notebook imports: ``nbrun`` (``make notebooks``),
   ``colab`` (``make colab``), ``website`` (``make site``), ``portability`` (``make test-portability``),
   ``check_python`` (set-up's first step), ``lockdiff`` (``make test-latest``)

@@ -1,20 +1,29 @@
-"""Homework: release student notebooks and grade submissions, with nbgrader's cell markers.
+"""Homework for instructors: release student notebooks and grade submissions in a sandbox.
 
-The source notebooks in ``notebooks/homework/`` hold the solutions between nbgrader's
-markers ``### BEGIN SOLUTION`` / ``### END SOLUTION``. Two commands (``python -m course_utils.grading``)::
+INSTRUCTOR-ONLY: this package holds the references and hidden checks; no student kernel and no
+student edition ever has it (students get ``course_utils.selfcheck``). The source notebooks in
+``notebooks/homework/`` hold the solutions between nbgrader's markers ``### BEGIN SOLUTION`` /
+``### END SOLUTION``. Three commands (``python -m course_utils.grading``)::
 
     release                                   # student notebooks -> releases/ (solutions stubbed, outputs cleared)
-    grade ASSIGNMENT NOTEBOOK [--json PATH]   # execute a submission, check it, print points and hints
+    grade ASSIGNMENT NOTEBOOK [--json PATH]   # run a submission in a sandbox, check it from outside, report
+    public [--check]                          # the public checks students run, from the references
 
 Where to find each idea:
 
-* ``assignments`` - the three assignments: notebook, time limits, checks module
+* ``assignments`` - the three assignments: notebook, time limits, hidden modules, per-question seeds
 * ``release``     - marker parsing and the student release (``release_notebook``, ``release_all``)
-* ``core``        - questions, checks, hints, time limits, ``self_check`` (used inside notebooks)
+* ``runner``      - ``grade_notebook``: the whole grading of one submission, always ending in a report
+* ``sandbox``, ``jail`` - the throw-away Linux sandbox (namespaces, read-only course copy, limits)
+* ``kernel``      - a Jupyter kernel in a sandbox: run cells, send requests, time-outs, restarts
+* ``static``      - the submission's source read in the grader: what is flagged for manual review
+* ``core``        - questions, the student's objects seen from outside (``need``, ``call``), hints
 * ``compare``     - a student's arrays against the expected ones: shapes, dtypes, NaN, known mistakes
-* ``runner``      - ``grade_notebook``: run a submission in a Jupyter kernel, then its checks there
-* ``checks_hw1``, ``checks_hw2``, ``checks_hw3`` - each assignment's questions
+* ``rebuild``     - a student's Keras model and vectorizer rebuilt in the grader from plain data
+* ``report``      - the records (dataclasses) and the printed report
+* ``checks_hw1``, ``checks_hw2``, ``checks_hw3`` - each assignment's hidden checks and references
 * ``mistakes_hw1`` - assignment 1's references with known mistakes planted, and its LSTM probes
+* ``public_cases`` - writes ``course_utils/selfcheck/cases/`` (public inputs and expected outputs)
 
 Nothing heavy is imported until used: ``checks_hw1`` needs NumPy only, ``checks_hw2`` and
 ``checks_hw3`` import Keras.
@@ -24,7 +33,7 @@ from course_utils._lazy import lazy_exports
 
 _EXPORTS = {
     "ASSIGNMENTS": "assignments",
-    "self_check": "core",
+    "format_report": "report",
     "grade_notebook": "runner",
     "release_notebook": "release",
     "release_all": "release",

@@ -1,12 +1,16 @@
 """The course's three autograded assignments: which notebook, which checks, how much time.
 
 ``time_limit`` bounds the execution of a whole submitted notebook (seconds); the
-reference solutions run in well under half of it on a 2-core laptop. Checks then get
-``check_limit`` seconds in all and ``question_limit`` seconds per question.
+reference solutions run in well under half of it on a 2-core laptop. Each question's checks then
+get ``question_limit`` seconds. ``hidden_modules`` are the ``course_utils`` modules that would
+answer the assignment: its sandbox does not have them (and a submission that imports them is
+flagged by :mod:`course_utils.grading.static`).
 """
 
 from dataclasses import dataclass
 from importlib import import_module
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -15,8 +19,8 @@ class Assignment:
     notebook: str  # file name in notebooks/homework/ (source) and releases/ (student copy)
     title: str
     time_limit: float = 60.0
-    check_limit: float = 30.0
     question_limit: float = 15.0
+    hidden_modules: tuple = ()
 
     @property
     def questions(self):
@@ -28,11 +32,23 @@ class Assignment:
         return sum(q.points for q in self.questions)
 
 
+NUMPY_REFERENCES = ("numpy_rnn", "numpy_gated", "clipping", "gradcheck", "gradients")
 ASSIGNMENTS = {
-    "hw1": Assignment("hw1", "hw1_rnn_lstm_numpy.ipynb", "RNN and LSTM forward and backward passes in NumPy"),
-    "hw2": Assignment("hw2", "hw2_gru_cell_and_params.ipynb", "A GRU cell matching Keras, and parameter counts"),
+    "hw1": Assignment("hw1", "hw1_rnn_lstm_numpy.ipynb", "RNN and LSTM forward and backward passes in NumPy",
+                      hidden_modules=NUMPY_REFERENCES),
+    "hw2": Assignment("hw2", "hw2_gru_cell_and_params.ipynb", "A GRU cell matching Keras, and parameter counts",
+                      hidden_modules=("cells", "params", "explain")),
     "hw3": Assignment("hw3", "hw3_bidirectional_model.ipynb", "A bidirectional sentiment model", time_limit=90.0),
-}
+}  # fmt: skip
+
+
+def question_rng(seed, qid):
+    """The random generator of question ``qid`` in a grading run with secret ``seed`` (independent per question).
+
+    >>> float(question_rng(7, "Q1").random()) == float(question_rng(7, "Q1").random())
+    True
+    """
+    return np.random.default_rng([int(seed) % 2**63, *qid.encode()])
 
 
 def get_assignment(name):

@@ -2,9 +2,10 @@
 
 Conventions (the course's, Keras' fused layout, row vectors): ``x_t`` (N, d), ``h`` (N, u),
 ``W_x`` (d, k·u), ``W_h`` (u, k·u), ``b`` (k·u,) with the LSTM's blocks in the order i, f, g, o
-(Keras calls the candidate g "c"). Every check uses random inputs and weights (fixed seeds, so a
-grade is reproducible) and compares with :mod:`course_utils.numpy_rnn` / :mod:`course_utils.numpy_gated`.
-Known mistakes are recomputed as "variants"; matching one gives its specific hint.
+(Keras calls the candidate g "c"). Every check draws random inputs and weights from the grading
+run's secret seed (``rng``) and compares, in the grader's process, with :mod:`course_utils.numpy_rnn` /
+:mod:`course_utils.numpy_gated` (which the sandbox does not have). Known mistakes are recomputed as
+"variants"; matching one gives its specific hint.
 """
 
 import itertools
@@ -26,6 +27,7 @@ from course_utils.numpy_gated import lstm_step_backward as ref_lstm_backward
 from course_utils.numpy_gated import lstm_step_forward as ref_lstm_forward
 from course_utils.numpy_gated import sigmoid
 from course_utils.numpy_rnn import random_params, simple_rnn_bptt
+from course_utils.selfcheck.probe import loss_function
 
 QUESTIONS = QuestionSet()
 GATES = ("i", "f", "g", "o")  # Keras' fused LSTM order; Keras names the candidate g "c"
@@ -36,16 +38,17 @@ KERAS_ORDER = ("Keras' fused order is i, f, g, o: columns [0:u] input gate, [u:2
 # ---- Q1 ----------------------------------------------------------------------------------------
 
 
-@QUESTIONS.add("Q1", "rnn_step_forward: one SimpleRNN step", 2)
-def check_rnn_step(ns, grade):
-    fn = need(ns, "rnn_step_forward")
-    rng = np.random.default_rng(101)
+def _seed(rng):
+    return int(rng.integers(2**31))
+
+
+@QUESTIONS.add("Q1", "rnn_step_forward: one SimpleRNN step", 2, names=("rnn_step_forward",))
+def check_rnn_step(student, grade, rng):
+    fn = need(student, "rnn_step_forward")
     N, d, u = 4, 3, 5
     x, h = rng.standard_normal((N, d)), rng.standard_normal((N, u))
     W_x, W_h, b = 0.5 * rng.standard_normal((d, u)), 0.5 * rng.standard_normal((u, u)), 0.5 * rng.standard_normal(u)
-    got = call(
-        fn, x.copy(), h.copy(), W_x.copy(), W_h.copy(), b.copy(), what="rnn_step_forward(x_t, h_prev, W_x, W_h, b)"
-    )
+    got = call(fn, x, h, W_x, W_h, b, what="rnn_step_forward(x_t, h_prev, W_x, W_h, b)")
     problem = array_problem(got, "h_t", (N, u))
     shapes = (
         "(called with "
@@ -71,20 +74,17 @@ def check_rnn_step(ns, grade):
 # ---- Q2 ----------------------------------------------------------------------------------------
 
 
-@QUESTIONS.add("Q2", "numerical_gradient: central differences", 3)
-def check_numerical_gradient(ns, grade):
-    fn = need(ns, "numerical_gradient")
-    rng = np.random.default_rng(202)
-    A = rng.standard_normal((3, 4))
+@QUESTIONS.add("Q2", "numerical_gradient: central differences", 3, names=("numerical_gradient",))
+def check_numerical_gradient(student, grade, rng):
+    fn = need(student, "numerical_gradient")
+    A, c = rng.standard_normal((3, 4)), rng.uniform(0.5, 1.5, 5)
     params = {"W": rng.standard_normal((3, 4)), "b": rng.standard_normal(5)}
     before = copy_arrays(params)
-
-    def loss(p):  # J = Σ sin(W) ⊙ A + Σ b³: exact gradient cos(W) ⊙ A and 3b²
-        return float(np.sum(np.sin(p["W"]) * A) + np.sum(p["b"] ** 3))
-
-    exact = {"W": np.cos(params["W"]) * A, "b": 3 * params["b"] ** 2}
-    got = dict_of_arrays(call(fn, loss, params, 1e-5, what="numerical_gradient(loss_fn, params, eps=1e-5)"),
-                          params, "the returned gradient")  # fmt: skip
+    loss = loss_function("sin_cubic", A, c)  # J = Σ sin(W) ⊙ A + Σ c ⊙ b³, built the same way in the student's kernel
+    exact = {"W": np.cos(params["W"]) * A, "b": 3 * c * params["b"] ** 2}
+    spec = {"__course__": "loss", "kind": "sin_cubic", "A": A, "c": c}
+    got, args = call(fn.call_with_args, spec, params, 1e-5, what="numerical_gradient(loss_fn, params, eps=1e-5)")
+    got = dict_of_arrays(got, params, "the returned gradient")
     forward = {}
     for key, theta in before.items():  # the forward difference (J(θ + ε e_k) − J(θ)) / ε, a common mistake
         forward[key] = np.zeros_like(theta)
@@ -104,7 +104,8 @@ def check_numerical_gradient(ns, grade):
         same(got, exact, 1e-7),
         explain(got, exact, variants, "the gradient", 1e-7),
     )
-    unchanged = all(np.allclose(params[k], before[k], rtol=0, atol=1e-12) for k in params)
+    after = args[1] if isinstance(args, list) and len(args) == 3 else None
+    unchanged = isinstance(after, dict) and set(after) == set(before) and same(after, before, 1e-12)
     grade.award("params are left unchanged", 1, unchanged,
                 "numerical_gradient changed params: restore each θ_k (e.g. theta[index] = saved) "
                 "after the two evaluations")  # fmt: skip
@@ -113,15 +114,15 @@ def check_numerical_gradient(ns, grade):
 # ---- Q3 ----------------------------------------------------------------------------------------
 
 
-@QUESTIONS.add("Q3", "rnn_bptt: seed 001's backpropagation through time", 5)
-def check_rnn_bptt(ns, grade):
-    fn = need(ns, "rnn_bptt")
+@QUESTIONS.add("Q3", "rnn_bptt: seed 001's backpropagation through time", 5, names=("rnn_bptt",))
+def check_rnn_bptt(student, grade, rng):
+    fn = need(student, "rnn_bptt")
     d, u, V, T = 3, 4, 3, 6
-    params = random_params("simple_rnn", d=d, u=u, n_classes=V, seed=303)
-    ids = np.random.default_rng(303).integers(0, V, size=T + 1)
+    params = random_params("simple_rnn", d=d, u=u, n_classes=V, seed=_seed(rng))
+    ids = rng.integers(0, V, size=T + 1)
     x, y = np.eye(V)[ids[:-1]], ids[1:]
     ref = simple_rnn_bptt(params, x, y)
-    out = call(fn, copy_arrays(params), x.copy(), y.copy(), what="rnn_bptt(params, x, y)")
+    out = call(fn, params, x, y, what="rnn_bptt(params, x, y)")
     if not (isinstance(out, tuple) and len(out) == 2):
         raise StudentError(f"rnn_bptt should return a pair (loss, grads), got {type(out).__name__}.")
     loss, grads = out
@@ -158,17 +159,17 @@ def check_rnn_bptt(ns, grade):
 
 
 def _student_hc(fn, inputs):
-    args = [np.array(inputs[k], copy=True) for k in ("x_t", "h_prev", "c_prev", "W_x", "W_h", "b")]
+    args = [inputs[k] for k in ("x_t", "h_prev", "c_prev", "W_x", "W_h", "b")]
     out = call(fn, *args, what="lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b)")
     if not (isinstance(out, tuple) and len(out) == 3):
         raise StudentError(f"lstm_step_forward should return (h_t, c_t, cache), got {type(out).__name__}.")
     return out
 
 
-@QUESTIONS.add("Q4", "lstm_step_forward: one LSTM step in Keras' gate order", 3)
-def check_lstm_forward(ns, grade):
-    fn = need(ns, "lstm_step_forward")
-    inputs = lstm_inputs(404)
+@QUESTIONS.add("Q4", "lstm_step_forward: one LSTM step in Keras' gate order", 3, names=("lstm_step_forward",))
+def check_lstm_forward(student, grade, rng):
+    fn = need(student, "lstm_step_forward")
+    inputs = lstm_inputs(_seed(rng))
     N, u = inputs["h_prev"].shape
     h, c, _ = _student_hc(fn, inputs)
     problem = array_problem(h, "h_t", (N, u)) or array_problem(c, "c_t", (N, u))
@@ -211,11 +212,12 @@ GATE_GRADIENTS = {
 DC = "∂J/∂c_t = ∂J/∂h_t ⊙ o ⊙ (1 − tanh²(c_t)) + dc (the gradient arriving from c_{t+1})"
 
 
-@QUESTIONS.add("Q5", "lstm_step_backward: one LSTM step backwards", 4)
-def check_lstm_backward(ns, grade):
-    forward, backward = need(ns, "lstm_step_forward"), need(ns, "lstm_step_backward")
-    inputs = lstm_inputs(505)
-    rng = np.random.default_rng(505)
+@QUESTIONS.add(
+    "Q5", "lstm_step_backward: one LSTM step backwards", 4, names=("lstm_step_forward", "lstm_step_backward")
+)
+def check_lstm_backward(student, grade, rng):
+    forward, backward = need(student, "lstm_step_forward"), need(student, "lstm_step_backward")
+    inputs = lstm_inputs(_seed(rng))
     dh, dc = rng.standard_normal(inputs["h_prev"].shape), rng.standard_normal(inputs["h_prev"].shape)
     h, c, cache = _student_hc(forward, inputs)
     if not same(np.concatenate([h, c], axis=-1), lstm_hc(inputs)):
@@ -224,7 +226,7 @@ def check_lstm_backward(ns, grade):
     _, _, ref_cache = ref_lstm_forward(**inputs)
     ref_grads = {k: np.zeros_like(inputs[k]) for k in ("W_x", "W_h", "b")}
     ref_dh, ref_dc = ref_lstm_backward(dh, dc, ref_cache, inputs["W_h"], ref_grads)
-    out = call(backward, dh.copy(), dc.copy(), cache, what="lstm_step_backward(dh, dc, cache)")
+    out = call(backward, dh, dc, cache, what="lstm_step_backward(dh, dc, cache)")
     if not (isinstance(out, tuple) and len(out) == 3):
         raise StudentError(f"lstm_step_backward should return (dh_prev, dc_prev, grads), got {type(out).__name__}.")
     problem = array_problem(out[0], "dh_prev", ref_dh.shape) or array_problem(out[1], "dc_prev", ref_dc.shape)
@@ -263,10 +265,9 @@ def check_lstm_backward(ns, grade):
 # ---- Q6 ----------------------------------------------------------------------------------------
 
 
-@QUESTIONS.add("Q6", "clip_by_global_norm: seed 001's norm clipping", 3)
-def check_clipping(ns, grade):
-    fn = need(ns, "clip_by_global_norm")
-    rng = np.random.default_rng(606)
+@QUESTIONS.add("Q6", "clip_by_global_norm: seed 001's norm clipping", 3, names=("clip_by_global_norm",))
+def check_clipping(student, grade, rng):
+    fn = need(student, "clip_by_global_norm")
     big = {
         "W_x": 3 * rng.standard_normal((3, 4)),
         "W_h": rng.standard_normal((4, 4)),
@@ -276,7 +277,7 @@ def check_clipping(ns, grade):
     norm = np.sqrt(sum(np.sum(g**2) for g in big.values()))  # ‖ĝ‖ over ALL gradients (about 10 here)
     want = {k: g * threshold / norm for k, g in big.items()}
     what = "clip_by_global_norm(grads, threshold)"
-    got = dict_of_arrays(call(fn, copy_arrays(big), threshold, what=what), big, "the clipped gradients")
+    got = dict_of_arrays(call(fn, big, threshold, what=what), big, "the clipped gradients")
     variants = [
         ("that is clipping by VALUE (every entry into [−threshold, threshold]): it changes the gradient's direction; "
          "seed 001 scales the whole gradient: ĝ ← (threshold / ‖ĝ‖) ĝ",
@@ -289,7 +290,7 @@ def check_clipping(ns, grade):
     grade.award("‖ĝ‖ ≥ threshold: ĝ ← (threshold / ‖ĝ‖) ĝ, one norm over all gradients", 2, same(got, want),
                 explain(got, want, variants, "the clipped gradient"))  # fmt: skip
     small = {k: g * 0.5 / norm for k, g in big.items()}  # ‖ĝ‖ = 0.5 < threshold
-    got = dict_of_arrays(call(fn, copy_arrays(small), threshold, what=what), big, "the clipped gradients")
+    got = dict_of_arrays(call(fn, small, threshold, what=what), big, "the clipped gradients")
     grade.award(
         "‖ĝ‖ < threshold: ĝ unchanged",
         1,

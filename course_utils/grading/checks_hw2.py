@@ -1,8 +1,9 @@
 """Assignment 2 checks: a GRU cell equal to ``keras.layers.GRU`` (both ``reset_after`` modes), parameter counts.
 
-The student's ``GRUCell`` runs inside ``keras.layers.RNN`` with RANDOM weights (normal, scale 0.5,
-never an initializer's constants) copied from a ``keras.layers.GRU``; its outputs must equal
-Keras'. Known mistakes (z the wrong way round, z and r swapped, a missing bias row, the other
+The student's ``GRUCell`` runs inside ``keras.layers.RNN`` in the student's kernel, with RANDOM
+weights (normal, scale 0.5, drawn from the run's secret seed) assigned to its variables; its outputs
+come back as arrays and must equal ``keras.layers.GRU``'s, computed here in the grader's process by
+:func:`gru_numpy` (Keras' GRU in NumPy: the grader needs no Keras for this assignment). Known mistakes (z the wrong way round, z and r swapped, a missing bias row, the other
 ``reset_after`` form, no reset) are recomputed in NumPy: matching one gives its hint; otherwise
 nudging one block of weights at a time names the block (z, r or h) that is handled wrongly.
 Parameter counts are checked per layer at several random sizes against :mod:`course_utils.params`.
@@ -11,43 +12,47 @@ Parameter counts are checked per layer at several random sizes against :mod:`cou
 import numpy as np
 
 from course_utils import params as P
-from course_utils._keras import keras
 from course_utils.grading.compare import array_problem, close, explain, shape_text
-from course_utils.grading.core import QuestionSet, StudentError, call, need
+from course_utils.grading.core import QuestionSet, Remote, StudentError, call, need
 from course_utils.numpy_gated import sigmoid
 
 QUESTIONS = QuestionSet()
 BLOCKS = ("z", "r", "h")
 N, T, D, U = 2, 5, 3, 4
 KERAS_ORDER = "Keras' fused order is z, r, h: columns [0:u] update gate z, [u:2u] reset gate r, [2u:3u] candidate h̃"
+KERAS_GRU = ("keras.layers.GRU", "keras.layers.GRUCell")  # the references a GRUCell may not use
 
 
 def _expected_shapes(d, u, reset_after):
     return {"kernel": (d, 3 * u), "recurrent_kernel": (u, 3 * u), "bias": (2, 3 * u) if reset_after else (3 * u,)}
 
 
-def _gru_class(ns):
-    cls = need(ns, "GRUCell", kind="class")
-    if issubclass(cls, (keras.layers.GRUCell, keras.layers.GRU)):
+def _gru_class(student):
+    cls = need(student, "GRUCell", kind="class")
+    if any(base.startswith("keras.") and base.rsplit(".", 1)[-1] in ("GRUCell", "GRU") for base in cls.bases):
         raise StudentError("GRUCell subclasses Keras' own GRU: subclass keras.Layer and write build and call yourself.")
     return cls
 
 
-def _student_layer(ns, reset_after, d=D, u=U):
-    """The student's cell inside ``keras.layers.RNN``, built for ``d`` features; a hint if anything is off."""
-    cls = _gru_class(ns)
+def _student_layer(student, reset_after, d=D, u=U):
+    """The student's cell inside ``keras.layers.RNN`` (both in the kernel), built for ``d`` features."""
+    cls = _gru_class(student)
     cell = call(cls, u, reset_after=reset_after, what=f"GRUCell({u}, reset_after={reset_after})")
-    layer = keras.layers.RNN(cell, return_sequences=True)
-    call(
-        layer.build,
-        (None, None, d),
-        what=f"building GRUCell({u}, reset_after={reset_after}) on {d} features (your build)",
-    )
-    if any(isinstance(sub, (keras.layers.GRUCell, keras.layers.GRU)) for sub in getattr(cell, "_layers", [])):
+    if not isinstance(cell, Remote):
+        raise StudentError(f"GRUCell({u}) should make a layer object, got {type(cell).__name__}.")
+    layer = call(Remote(student, "keras.layers.RNN"), cell, return_sequences=True,
+                 what=f"keras.layers.RNN(GRUCell({u}, reset_after={reset_after}))")  # fmt: skip
+    call(layer.method("build"), (None, None, d),
+         what=f"building GRUCell({u}, reset_after={reset_after}) on {d} features (your build)")  # fmt: skip
+    inner = call(cell.attr, "_layers", what="the cell's sub-layers")
+    if any(getattr(sub, "type_name", "") in ("GRUCell", "GRU") for sub in (inner if isinstance(inner, list) else [])):
         raise StudentError("GRUCell wraps Keras' own GRU cell: write the equations yourself.")
     for name, shape in _expected_shapes(d, u, reset_after).items():
-        weight = getattr(cell, name, None)
-        if weight is None or not hasattr(weight, "shape"):
+        try:
+            weight = np.asarray(cell.attr(name))
+        except Exception:
+            weight = None
+        if weight is None or weight.dtype == object or weight.ndim == 0:
             raise StudentError(f"the cell has no weight `{name}`: in build, create it with "
                                f"self.{name} = self.add_weight(shape={shape_text(shape)}, ...).")  # fmt: skip
         if tuple(weight.shape) != shape:
@@ -56,18 +61,20 @@ def _student_layer(ns, reset_after, d=D, u=U):
             }
             raise StudentError(f"`{name}` has shape {shape_text(tuple(weight.shape))}, expected {shape_text(shape)} "
                                f"for d={d} input features and u={u} units{why.get(name, '')}.")  # fmt: skip
-    if len(cell.trainable_weights) != 3:
-        raise StudentError(f"the cell has {len(cell.trainable_weights)} trainable weights; Keras' GRUCell has 3 "
+    trainable = call(cell.attr, "trainable_weights", what="the cell's trainable_weights")
+    count = len(trainable) if isinstance(trainable, (list, tuple)) else -1
+    if count != 3:
+        raise StudentError(f"the cell has {count} trainable weights; Keras' GRUCell has 3 "
                            "(kernel, recurrent_kernel, bias).")  # fmt: skip
     return cell, layer
 
 
-@QUESTIONS.add("Q1", "GRUCell.build: Keras' weight shapes", 2)
-def check_weights(ns, grade):
-    _gru_class(ns)
+@QUESTIONS.add("Q1", "GRUCell.build: Keras' weight shapes", 2, names=("GRUCell",), forbidden=KERAS_GRU)
+def check_weights(student, grade, rng):
+    _gru_class(student)
     for points, reset_after in ((1, True), (1, False)):
         try:
-            _student_layer(ns, reset_after)
+            _student_layer(student, reset_after)
             grade.award(f"weights with reset_after={reset_after}", points, True)
         except StudentError as exc:
             if "not implemented yet" in str(exc) or "is not defined" in str(exc):
@@ -138,24 +145,19 @@ def _saturated(bias, reset_after, blocks):
     return bias
 
 
-def _check_outputs(ns, grade, reset_after, first_points, all_points):
-    cell, layer = _student_layer(ns, reset_after)
-    rng = np.random.default_rng(700 + reset_after)
+def _check_outputs(student, grade, rng, reset_after, first_points, all_points):
+    cell, layer = _student_layer(student, reset_after)
     x = rng.standard_normal((N, T, D)).astype("float32")
     shapes = _expected_shapes(D, U, reset_after)
     weights = {k: (0.5 * rng.standard_normal(s)).astype("float32") for k, s in shapes.items()}
-    reference = keras.layers.GRU(U, reset_after=reset_after, return_sequences=True)
-    reference.build((None, None, D))
 
-    def run_reference(w):
-        reference.set_weights([w["kernel"], w["recurrent_kernel"], w["bias"]])
-        return keras.ops.convert_to_numpy(reference(x))
+    def run_reference(w):  # keras.layers.GRU's outputs, in NumPy (tests/grading/test_checks_hw2.py proves it)
+        return gru_numpy(x, w["kernel"], w["recurrent_kernel"], w["bias"], reset_after)
 
     def run_student(w):
         for name in shapes:
-            getattr(cell, name).assign(w[name])
+            call(cell.attr(name, keep=True).method("assign"), w[name], what=f"assigning random values to `{name}`")
         out = call(layer, x, what=f"keras.layers.RNN(GRUCell({U}, reset_after={reset_after})) on a batch")
-        out = keras.ops.convert_to_numpy(out) if not isinstance(out, (list, tuple)) else out
         problem = array_problem(out, "the layer's output", (N, T, U))
         if problem:
             raise StudentError(f"{problem} (input (N, T, d) = {shape_text(x.shape)}; call must return (h_t, [h_t]))")
@@ -184,14 +186,16 @@ def _check_outputs(ns, grade, reset_after, first_points, all_points):
     grade.award("every step equals keras.layers.GRU", all_points, False, hint)
 
 
-@QUESTIONS.add("Q2", "GRUCell.call with reset_after=True equals keras.layers.GRU", 4)
-def check_reset_after(ns, grade):
-    _check_outputs(ns, grade, True, 2, 2)
+@QUESTIONS.add("Q2", "GRUCell.call with reset_after=True equals keras.layers.GRU", 4, names=("GRUCell",),
+               forbidden=KERAS_GRU)  # fmt: skip
+def check_reset_after(student, grade, rng):
+    _check_outputs(student, grade, rng, True, 2, 2)
 
 
-@QUESTIONS.add("Q3", "GRUCell.call with reset_after=False equals keras.layers.GRU", 3)
-def check_reset_before(ns, grade):
-    _check_outputs(ns, grade, False, 1, 2)
+@QUESTIONS.add("Q3", "GRUCell.call with reset_after=False equals keras.layers.GRU", 3, names=("GRUCell",),
+               forbidden=KERAS_GRU)  # fmt: skip
+def check_reset_before(student, grade, rng):
+    _check_outputs(student, grade, rng, False, 1, 2)
 
 
 # ---- parameter counts ------------------------------------------------------------------------
@@ -228,16 +232,28 @@ MODELS = {
                               2 * P.lstm_params(2 * u, v))],
                             [(DENSE_HINT, v)]]),
 }  # fmt: skip
-SIZES = {"V": (1000, 357, 20000), "m": (16, 7, 50), "u": (32, 11, 5), "d": (3, 10, 26), "k": (5, 2, 9), "v": (8, 21, 3)}
+SHOWN = {"V": 1000, "m": 16, "u": 32, "d": 3, "k": 5, "v": 8}  # the notebook's models use these ...
+RANGES = {
+    "V": (50, 30000),
+    "m": (2, 64),
+    "u": (2, 64),
+    "d": (1, 40),
+    "k": (2, 12),
+    "v": (2, 40),
+}  # ... the grader these too
 
 
-def _check_counts(ns, grade, qid, groups):
+def _sizes(rng, symbols):
+    """The shown sizes, then two random sets (so a formula must hold for any size, not just the model shown)."""
+    return [{s: SHOWN[s] for s in symbols}] + [{s: int(rng.integers(*RANGES[s])) for s in symbols} for _ in range(2)]
+
+
+def _check_counts(student, grade, rng, qid, groups):
     name, symbols, layers, exact, mistakes = MODELS[qid]
-    fn = need(ns, name)
+    fn = need(student, name)
     ok = [True] * len(layers)
     hints = [None] * len(layers)
-    for i in range(3):
-        sizes = {s: SIZES[s][i] for s in symbols}
+    for sizes in _sizes(rng, symbols):
         got = call(fn, *sizes.values(), what=f"{name}({', '.join(f'{k}={v}' for k, v in sizes.items())})")
         if not isinstance(got, (list, tuple, np.ndarray)) or len(got) != len(layers):
             raise StudentError(f"{name} should return a list of {len(layers)} counts, one per layer "
@@ -261,16 +277,20 @@ def _check_counts(ns, grade, qid, groups):
         grade.award(label, points, not failed, "; ".join(failed))
 
 
-@QUESTIONS.add("Q4", "count_model_a: Embedding → GRU → Dense", 2)
-def check_model_a(ns, grade):
-    _check_counts(ns, grade, "Q4", [("the GRU layer", 1, (1,)), ("the Embedding and Dense layers", 1, (0, 2))])
+@QUESTIONS.add("Q4", "count_model_a: Embedding → GRU → Dense", 2, names=("count_model_a",))
+def check_model_a(student, grade, rng):
+    _check_counts(
+        student, grade, rng, "Q4", [("the GRU layer", 1, (1,)), ("the Embedding and Dense layers", 1, (0, 2))]
+    )
 
 
-@QUESTIONS.add("Q5", "count_model_b: GRU(reset_after=False) → Dense(k)", 2)
-def check_model_b(ns, grade):
-    _check_counts(ns, grade, "Q5", [("the GRU layer", 1, (0,)), ("the Dense layer", 1, (1,))])
+@QUESTIONS.add("Q5", "count_model_b: GRU(reset_after=False) → Dense(k)", 2, names=("count_model_b",))
+def check_model_b(student, grade, rng):
+    _check_counts(student, grade, rng, "Q5", [("the GRU layer", 1, (0,)), ("the Dense layer", 1, (1,))])
 
 
-@QUESTIONS.add("Q6", "count_model_c: Bidirectional(GRU) → LSTM → Dense", 2)
-def check_model_c(ns, grade):
-    _check_counts(ns, grade, "Q6", [("the Bidirectional layer", 1, (0,)), ("the LSTM and Dense layers", 1, (1, 2))])
+@QUESTIONS.add("Q6", "count_model_c: Bidirectional(GRU) → LSTM → Dense", 2, names=("count_model_c",))
+def check_model_c(student, grade, rng):
+    _check_counts(
+        student, grade, rng, "Q6", [("the Bidirectional layer", 1, (0,)), ("the LSTM and Dense layers", 1, (1, 2))]
+    )

@@ -1,10 +1,11 @@
 """Assignment 3 checks: a bidirectional LSTM sentiment model with a required summary and a held-out score.
 
-* Q1 calls ``build_model(vocab_size)`` with a vocabulary size the notebook never uses, and checks the
-  model against :func:`required_summary` with :func:`course_utils.summaries.assert_summary`, row by row.
-* Q2 evaluates the notebook's trained ``model`` ITSELF on the held-out test split of
-  ``load_movie_reviews(seed=0)``, encoded with the notebook's ``vectorizer`` (the student's printed
-  number is not trusted); the model must have the required summary.
+* Q1 calls ``build_model(vocab_size)`` with a vocabulary size the notebook never uses, rebuilds the model
+  in the grader's process (:mod:`course_utils.grading.rebuild`) and checks it against
+  :func:`required_summary` with :func:`course_utils.summaries.assert_summary`, row by row.
+* Q2 rebuilds the notebook's trained ``model`` (configuration and weights) and ``vectorizer`` in the
+  grader's process and evaluates them ITSELF on the held-out test split of ``load_movie_reviews(seed=0)``
+  (the student's printed number is not trusted); the model must have the required summary.
 * Q3 calls ``predict_sentiment(texts)`` on test sentences: labels 0/1, shape (n,), consistent with the model.
 """
 
@@ -12,30 +13,18 @@ import numpy as np
 
 from course_utils._keras import keras
 from course_utils.grading.core import QuestionSet, StudentError, call, need
+from course_utils.grading.rebuild import rebuild_model, rebuild_vectorizer
+from course_utils.selfcheck.sentiment_model import (
+    EMBEDDING_DIM,
+    LSTM_UNITS,
+    MIN_TEST_ACCURACY,
+    PARTIAL_TEST_ACCURACY,
+    required_summary,
+)
 from course_utils.summaries import SummaryRow, assert_summary, summary_rows
 
 QUESTIONS = QuestionSet()
-EMBEDDING_DIM, LSTM_UNITS = 32, 16
-MIN_TEST_ACCURACY = 0.75  # the stated score; the reference model reaches about 0.78 in 2 epochs
-PARTIAL_TEST_ACCURACY = 0.70
 CHECK_VOCABULARY = 1234  # Q1 builds with this size, so a hard-coded vocabulary shows
-
-
-def required_summary(vocab_size):
-    """The summary the model must have: Embedding(V, 32) → Bidirectional(LSTM(16)) → Dense(1, sigmoid).
-
-    A dict for :func:`course_utils.summaries.assert_summary`: ``rows`` (``SummaryRow``) and the totals.
-
-    >>> [row.params for row in required_summary(1000)["rows"]], required_summary(1000)["total_params"]
-    ([32000, 6272, 33], 38305)
-    """
-    lstm = 4 * LSTM_UNITS * (EMBEDDING_DIM + LSTM_UNITS + 1)
-    rows = [SummaryRow("Embedding", (None, None, EMBEDDING_DIM), vocab_size * EMBEDDING_DIM),
-            SummaryRow("Bidirectional", (None, 2 * LSTM_UNITS), 2 * lstm),
-            SummaryRow("Dense", (None, 1), 2 * LSTM_UNITS + 1)]  # fmt: skip
-    total = sum(r.params for r in rows)
-    return {"name": f"the required summary (vocab_size={vocab_size})", "rows": rows, "total_params": total,
-            "trainable_params": total, "non_trainable_params": 0}  # fmt: skip
 
 
 ROW_HINTS = {
@@ -91,10 +80,19 @@ def _summary_problems(model, vocab_size):
     return problems
 
 
-@QUESTIONS.add("Q1", "build_model: the required summary", 3)
-def check_build_model(ns, grade):
-    fn = need(ns, "build_model", own_work=False)
-    model = call(fn, CHECK_VOCABULARY, what=f"build_model({CHECK_VOCABULARY})")
+def _rebuilt(remote, what, weights=True):
+    """The student's Keras model ``remote`` (in the kernel), rebuilt here from its JSON and weights."""
+    if not hasattr(remote, "method"):
+        raise StudentError(f"expected a keras Model (e.g. keras.Sequential([...])), got {type(remote).__name__}.")
+    text = call(remote.method("to_json"), what=f"{what}.to_json()")
+    values = call(remote.method("get_weights"), what=f"{what}.get_weights()") if weights else None
+    return rebuild_model(text, values)
+
+
+@QUESTIONS.add("Q1", "build_model: the required summary", 3, names=("build_model",))
+def check_build_model(student, grade, rng):
+    fn = need(student, "build_model")
+    model = _rebuilt(call(fn, CHECK_VOCABULARY, what=f"build_model({CHECK_VOCABULARY})"), "the model", weights=False)
     problems = _summary_problems(model, CHECK_VOCABULARY)
     rows = (
         ("Embedding", "row 1: Embedding"),
@@ -111,17 +109,35 @@ def _test_split():
     return load_movie_reviews(seed=0)["test"]
 
 
-def _probabilities(ns, texts):
-    model, vectorizer = need(ns, "model", kind="object"), need(ns, "vectorizer", own_work=False)
-    if not isinstance(model, keras.Model):
-        raise StudentError(f"`model` should be the trained keras Model, got {type(model).__name__}.")
-    problems = _summary_problems(model, int(call(vectorizer.vocabulary_size, what="vectorizer.vocabulary_size()")))
+def trained(student):
+    """The notebook's trained ``model`` and its ``vectorizer``, rebuilt here (once per submission); checked
+    against the required summary."""
+    if "trained" not in student.cache:
+        try:
+            student.cache["trained"] = _trained(student)
+        except StudentError as exc:
+            student.cache["trained"] = exc
+    if isinstance(student.cache["trained"], StudentError):
+        raise student.cache["trained"]
+    return student.cache["trained"]
+
+
+def _trained(student):
+    model = _rebuilt(need(student, "model", kind="object"), "`model`")
+    remote = need(student, "vectorizer", kind="object")
+    config = call(remote.method("get_config"), what="vectorizer.get_config()")
+    vectorizer = rebuild_vectorizer(config, call(remote.method("get_vocabulary"), what="vectorizer.get_vocabulary()"))
+    problems = _summary_problems(model, int(vectorizer.vocabulary_size()))
     if problems:
         rows = "; ".join(f"{cls}: {hint}" for cls, hint in problems.items())
         raise StudentError(f"the trained `model` does not have the required summary (Q1): {rows}")
-    ids = call(vectorizer, np.asarray(texts, dtype=object), what="vectorizer(sentences)")
-    p = call(model.predict, ids, batch_size=256, verbose=0, what="model.predict(vectorizer(test sentences))")
-    p = np.asarray(p, dtype=np.float64)
+    return model, vectorizer
+
+
+def _probabilities(model, vectorizer, texts):
+    """The rebuilt model's probabilities of "positive" for ``texts`` (computed here, in the grader)."""
+    ids = vectorizer(np.asarray(texts, dtype=object))
+    p = np.asarray(model.predict(ids, batch_size=256, verbose=0), dtype=np.float64)
     if p.shape != (len(texts), 1):
         raise StudentError(f"model.predict gives shape {p.shape}, expected ({len(texts)}, 1).")
     if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
@@ -129,10 +145,12 @@ def _probabilities(ns, texts):
     return p[:, 0]
 
 
-@QUESTIONS.add("Q2", f"the trained model: held-out test accuracy ≥ {MIN_TEST_ACCURACY}", 4)
-def check_accuracy(ns, grade):
+@QUESTIONS.add(
+    "Q2", f"the trained model: held-out test accuracy ≥ {MIN_TEST_ACCURACY}", 4, names=("model", "vectorizer")
+)
+def check_accuracy(student, grade, rng):
     texts, labels = _test_split()
-    accuracy = float(np.mean((_probabilities(ns, texts) > 0.5).astype(int) == labels))
+    accuracy = float(np.mean((_probabilities(*trained(student), texts) > 0.5).astype(int) == labels))
     hint = (f"test accuracy {accuracy:.3f} < {MIN_TEST_ACCURACY}: "
             + ("about chance - did the model train (loss going down, labels matching the inputs)?" if accuracy < 0.6 else
                "train a little longer or with another learning rate; watch the validation accuracy for overfitting"))  # fmt: skip
@@ -140,10 +158,11 @@ def check_accuracy(ns, grade):
     grade.award(f"test accuracy ≥ {MIN_TEST_ACCURACY} (the stated score)", 2, accuracy >= MIN_TEST_ACCURACY, hint)
 
 
-@QUESTIONS.add("Q3", "predict_sentiment: labels 0/1 for a list of sentences", 2)
-def check_predict(ns, grade):
-    fn = need(ns, "predict_sentiment", own_work=False)
-    texts = [str(t) for t in _test_split()[0][:200]]
+@QUESTIONS.add("Q3", "predict_sentiment: labels 0/1 for a list of sentences", 2, names=("predict_sentiment",))
+def check_predict(student, grade, rng):
+    fn = need(student, "predict_sentiment")
+    test = _test_split()[0]
+    texts = [str(t) for t in test[np.sort(rng.choice(len(test), 200, replace=False))]]
     got = call(fn, list(texts), what="predict_sentiment(list of 200 sentences)")
     array = np.asarray(got) if got is not None else None
     if array is None or array.dtype == object:
@@ -163,7 +182,7 @@ def check_predict(ns, grade):
         problem = None
     if not grade.award("integer labels 0/1 of shape (n,)", 1, problem is None, problem):
         return
-    expected = (_probabilities(ns, texts) > 0.5).astype(int)
+    expected = (_probabilities(*trained(student), texts) > 0.5).astype(int)
     disagree = int(np.sum(array != expected))
     grade.award("the same labels as model.predict(...) > 0.5", 1, disagree <= 2,
                 f"your labels differ from the trained model's (probability > 0.5) on {disagree} of {len(texts)} "

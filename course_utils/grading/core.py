@@ -1,43 +1,52 @@
-"""What every assignment's checks share: questions, partial points, hints, time limits.
+"""What every assignment's checks share: questions, the student's objects seen from outside, hints.
 
-A question is a function ``check(ns, grade)`` that looks up the student's objects in the
-notebook's namespace ``ns``, calls them on RANDOM inputs and weights, compares with a
-reference and awards points with :meth:`Grade.award`. Whatever the student's code does -
-raise, loop forever, return NaN, the wrong shape or dtype, be missing because a cell was
-deleted - the question ends with a score and a hint, never with an exception:
+A question is a function ``check(student, grade, rng)``. ``student`` is a :class:`Submission`: the
+student's notebook as seen from the grader's process, whose objects can only be looked up and
+called - inputs go in, raw outputs (plain data: numbers, strings, arrays, lists, dicts) come back,
+and objects that are not data stay in the kernel as :class:`Remote` handles. ``rng`` draws the
+question's inputs from the run's secret seed. The check compares, with references that live in this
+process only, and awards points with :meth:`Grade.award`. Whatever the student's code does - raise,
+loop forever, return NaN or the wrong shape, be missing, kill its kernel - the question ends with a
+score and a hint, never with an exception:
 
-* :func:`need` finds a name (or explains that its cell was deleted or not run) and refuses
-  the course's own reference implementations (``course_utils.numpy_gated`` ...);
+* :func:`need` finds a name (or explains that its cell was deleted or not run);
 * :func:`call` runs student code and turns any exception into a :class:`StudentError` hint;
-* :func:`course_utils.grading.compare.array_problem` describes a wrong type, shape, dtype, NaN or infinity;
-* :func:`time_limit` stops a question after ``question_limit`` seconds (SIGALRM).
+* :func:`course_utils.grading.compare.array_problem` describes a wrong type, shape, dtype, NaN or infinity.
 
-``self_check("hw1", "Q1", globals())`` runs the same checks inside a notebook.
+Two submissions exist: :class:`~course_utils.grading.runner.KernelSubmission` (a sandboxed kernel,
+the grader) and :class:`LocalSubmission` (a namespace in this process, for the fast tests). Both go
+through the same probe and the same encoding.
 """
 
-import json
-import os
+import base64
 import signal
 import threading
 import time
-import types
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-# The course's reference implementations: a graded answer may not delegate to them.
-REFERENCE_MODULES = (
-    "course_utils.numpy_rnn", "course_utils.numpy_gated", "course_utils.cells", "course_utils.params",
-    "course_utils.clipping", "course_utils.gradcheck", "course_utils.explain", "course_utils.grading",
-)  # fmt: skip
+from course_utils.grading.report import Check, QuestionResult
+from course_utils.selfcheck.wire import Ref, WireError, decode, encode
 
 
 class QuestionTimeout(BaseException):
-    """Raised by :func:`time_limit` (a BaseException, so ``except Exception`` in student code cannot swallow it)."""
+    """A question ran out of time (a BaseException, so ``except Exception`` in the checks cannot swallow it)."""
+
+
+class KernelGone(BaseException):
+    """The student's kernel died while a question was being checked."""
 
 
 class StudentError(Exception):
     """A problem with the submission; its message is the hint shown to the student."""
+
+
+class StudentRaised(Exception):
+    """The student's code raised ``ename: evalue`` (turned into a hint by :func:`call`)."""
+
+    def __init__(self, ename, evalue):
+        super().__init__(f"{ename}: {evalue}")
+        self.ename, self.evalue = ename, evalue
 
 
 @contextmanager
@@ -64,20 +73,140 @@ def time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
+# ---- the student's objects, from outside -------------------------------------------------------
+
+
+class Remote:
+    """A student object that stayed in the kernel: call it, call a method, read an attribute."""
+
+    def __init__(self, submission, target, type_name=""):
+        self.submission, self.target, self.type_name = submission, target, type_name
+
+    def __call__(self, *args, **kwargs):
+        return self.submission.request("call", target=self.target, args=list(args), kwargs=kwargs)["value"]
+
+    def method(self, name):
+        return lambda *args, **kwargs: self.submission.request(
+            "call", target=self.target, method=name, args=list(args), kwargs=kwargs
+        )["value"]
+
+    def attr(self, name, keep=False):
+        """The attribute's value (plain data), or with ``keep`` a :class:`Remote` for it."""
+        return self.submission.request("attr", target=self.target, name=name, keep=keep)
+
+    def call_with_args(self, *args, **kwargs):
+        """``(result, args afterwards)``: did the call change its arguments?"""
+        answer = self.submission.request("call", target=self.target, args=list(args), kwargs=kwargs, return_args=True)
+        return answer["value"], answer["args"]
+
+
+class Submission:
+    """The student's notebook seen from outside; subclasses implement :meth:`_exchange` (a request in, an answer out).
+
+    ``cache`` keeps what the checks computed from this notebook's state (a rebuilt model) across questions.
+    """
+
+    cache = None
+
+    def _exchange(self, request):
+        raise NotImplementedError
+
+    def _ref(self, id, type_name):
+        return Remote(self, Ref(id, type_name), type_name)
+
+    def _plain(self, value):  # Remote handles back to the references the probe knows
+        if isinstance(value, Remote):
+            return value.target
+        if isinstance(value, (list, tuple)):
+            return type(value)(self._plain(v) for v in value)
+        if isinstance(value, dict):
+            return {k: self._plain(v) for k, v in value.items()}
+        return value
+
+    def request(self, op, **fields):
+        """Send one request; the answer's value, or raise StudentRaised / StudentError / QuestionTimeout / KernelGone."""
+        answer = self._exchange({"op": op, **self._plain(fields)})
+        if "ok" in answer:
+            return answer["ok"]
+        if "error" in answer and isinstance(answer["error"], (list, tuple)) and len(answer["error"]) == 2:
+            raise StudentRaised(str(answer["error"][0])[:100], str(answer["error"][1])[:500])
+        raise StudentError(f"the grader could not get an answer from your notebook: {str(answer.get('fault'))[:200]}")
+
+    def describe(self, name):
+        info = self.request("describe", name=name)
+        if not isinstance(info, dict):
+            raise StudentError("the grader could not look up your objects (a malformed answer)")
+        return info
+
+
+class LocalSubmission(Submission):
+    """A namespace in this process (a dict), through the same probe and encoding as a kernel."""
+
+    def __init__(self, ns):
+        from course_utils.selfcheck.probe import LocalProbe
+
+        self.probe, self.cache = LocalProbe(ns), {}
+
+    def _exchange(self, request):
+        data = base64.b64decode(self.probe.answer(base64.b64encode(encode(request)).decode()))
+        try:
+            return decode(data, refs=self._ref)
+        except WireError as exc:
+            return {"fault": str(exc)}
+
+
+def need(student, name, kind="function"):
+    """A :class:`Remote` for the student's ``name``, checked: defined, and of the right kind."""
+    info = student.describe(name)
+    if not info.get("defined"):
+        raise StudentError(f"`{name}` is not defined: its cell was deleted, renamed, or never ran "
+                           "(an earlier error or the time limit stops the notebook). Keep the given names.")  # fmt: skip
+    what = str(info.get("type", "?"))[:60]
+    if kind == "function" and not info.get("callable"):
+        raise StudentError(f"`{name}` should be a function, but it is a {what} (was it overwritten?).")
+    if kind == "class" and not info.get("is_class"):
+        raise StudentError(f"`{name}` should be a class, but it is a {what}.")
+    handle = Remote(student, name, what)
+    handle.bases = [str(b) for b in info.get("bases", [])] if isinstance(info.get("bases"), list) else []
+    return handle
+
+
+def short(exc):
+    text = str(exc).strip().splitlines()
+    text = text[0] if text else ""
+    return text if len(text) <= 240 else text[:237] + "..."
+
+
+def call(fn, *args, what, **kwargs):
+    """``fn(*args, **kwargs)`` on the student's side; an exception there becomes a :class:`StudentError` hint."""
+    try:
+        return fn(*args, **kwargs)
+    except StudentRaised as exc:
+        if exc.ename == "NotImplementedError":
+            raise StudentError(f"{what} is not implemented yet: it still raises NotImplementedError "
+                               "(replace `raise NotImplementedError()` with your code).") from None  # fmt: skip
+        raise StudentError(f"{what} raised {exc.ename}: {short(exc.evalue)}") from None
+
+
+# ---- questions ---------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Question:
     id: str
     title: str
     points: int
-    check: object  # check(ns, grade)
+    check: object  # check(student, grade, rng)
+    names: tuple = ()  # the student's objects it grades (for the static checks)
+    forbidden: tuple = ()  # dotted names their code may not use (Keras' own GRU, ...)
 
 
 class QuestionSet(list):
-    """An assignment's questions; ``@questions.add("Q1", "title", points)`` registers a check."""
+    """An assignment's questions; ``@questions.add("Q1", "title", points, names=(...))`` registers a check."""
 
-    def add(self, qid, title, points):
+    def add(self, qid, title, points, names=(), forbidden=()):
         def register(check):
-            self.append(Question(qid, title, points, check))
+            self.append(Question(qid, title, points, check, tuple(names), tuple(forbidden)))
             return check
 
         return register
@@ -93,167 +222,60 @@ class Grade:
     """The checks of one question as they run: points awarded and the hint of each failure."""
 
     def __init__(self, question):
-        self.question, self.checks, self.error = question, [], None
+        self.result = QuestionResult(question.id, question.title, question.points)
 
     def award(self, label, points, passed, hint=None):
         """Record one check worth ``points``; ``hint`` says what to fix when it failed."""
-        self.checks.append({"label": label, "points": points if passed else 0, "max_points": points,
-                            "passed": bool(passed), "hint": None if passed else (hint or "incorrect")})  # fmt: skip
+        self.result.checks.append(Check(label, points if passed else 0, points, bool(passed),
+                                        None if passed else (hint or "incorrect")))  # fmt: skip
         return bool(passed)
 
-    @property
-    def points(self):
-        return sum(c["points"] for c in self.checks)
+
+def run_public(student, grade, cases):
+    """The question's public checks (the students' self-check cases), recorded as 0-point checks."""
+    from course_utils.selfcheck.public import run_case
+
+    for case in cases:
+        hint = run_case(lambda request: student._exchange(student._plain(request)), case)
+        grade.award(f"public check: {case['label']}", 0, hint is None, hint)
 
 
-# ---- looking up and calling student code -------------------------------------------------------
+def run_question(question, student, rng, limit=None, public=()):
+    """Run one question's hidden checks, then its ``public`` cases; always returns a :class:`QuestionResult`.
 
-
-def _origin(obj):
-    try:
-        return obj.__name__ if isinstance(obj, types.ModuleType) else str(getattr(obj, "__module__", "") or "")
-    except Exception:  # an object whose attributes misbehave is not one of ours
-        return ""
-
-
-def _is_reference(module_name):
-    return any(module_name == m or module_name.startswith(m + ".") for m in REFERENCE_MODULES)
-
-
-def _code_objects(code):
-    yield code
-    for const in code.co_consts:
-        if isinstance(const, types.CodeType):
-            yield from _code_objects(const)
-
-
-def borrowed(obj):
-    """The course reference that ``obj`` is or calls (``"course_utils.numpy_gated"``), else None."""
-    if _is_reference(_origin(obj)):
-        return _origin(obj)
-    functions = [obj]
-    if isinstance(obj, type):
-        for base in obj.__mro__[1:]:
-            if _is_reference(_origin(base)):
-                return f"{_origin(base)}.{base.__name__}"
-        functions = [v for c in obj.__mro__ if c.__module__ == obj.__module__ for v in vars(c).values()]
-    for fn in functions:
-        fn = getattr(fn, "__func__", fn)
-        if not isinstance(fn, types.FunctionType):
-            continue
-        for code in _code_objects(fn.__code__):
-            for name in code.co_names:
-                if name.startswith("course_utils.") and _is_reference(name):
-                    return name
-                target = fn.__globals__.get(name)
-                if target is not None and not isinstance(target, (int, float, str)) and _is_reference(_origin(target)):
-                    return _origin(target)
-    return None
-
-
-def need(ns, name, kind="function", own_work=True):
-    """``ns[name]``, checked: defined, of the right kind and (``own_work``) not the course's reference."""
-    if name not in ns:
-        raise StudentError(f"`{name}` is not defined: its cell was deleted, renamed, or never ran "
-                           "(an earlier error or the time limit stops the notebook). Keep the given names.")  # fmt: skip
-    obj = ns[name]
-    if kind == "function" and not callable(obj):
-        raise StudentError(f"`{name}` should be a function, but it is a {type(obj).__name__} (was it overwritten?).")
-    if kind == "class" and not isinstance(obj, type):
-        raise StudentError(f"`{name}` should be a class, but it is a {type(obj).__name__}.")
-    source = borrowed(obj) if own_work and kind in ("function", "class") else None
-    if source:
-        raise StudentError(f"`{name}` uses the course's reference implementation ({source}): "
-                           "the homework asks for your own code.")  # fmt: skip
-    return obj
-
-
-def short(exc):
-    text = str(exc).strip().splitlines()
-    text = text[0] if text else ""
-    return text if len(text) <= 240 else text[:237] + "..."
-
-
-def call(fn, *args, what, **kwargs):
-    """``fn(*args, **kwargs)``; any exception in student code becomes a :class:`StudentError` hint."""
-    try:
-        return fn(*args, **kwargs)
-    except NotImplementedError:
-        raise StudentError(f"{what} is not implemented yet: it still raises NotImplementedError "
-                           "(replace `raise NotImplementedError()` with your code).") from None  # fmt: skip
-    except (Exception, SystemExit) as exc:
-        raise StudentError(f"{what} raised {type(exc).__name__}: {short(exc)}") from None
-
-
-# ---- running questions ---------------------------------------------------------------------
-
-
-def run_question(question, ns, limit=None):
-    """Run one question's checks; always returns a result dict (never raises, except KeyboardInterrupt)."""
+    Points come from the hidden checks (random inputs from ``rng``); the public checks, which the
+    student's self-check runs, are reported alongside. ``limit`` (seconds) is enforced here with
+    SIGALRM for a :class:`LocalSubmission`; a kernel submission enforces its own per-request
+    deadline and raises :class:`QuestionTimeout` itself.
+    """
     grade, start = Grade(question), time.perf_counter()
     try:
-        with time_limit(limit):
-            question.check(ns, grade)
+        with time_limit(limit if isinstance(student, LocalSubmission) else None):
+            question.check(student, grade, rng)
+            run_public(student, grade, public)
     except StudentError as exc:
-        grade.error = str(exc)
+        grade.result.error = str(exc)
     except QuestionTimeout:
-        grade.error = (f"time limit: the checks of {question.id} did not finish within {limit:g} s "
-                       "(an infinite loop, or far too slow?).")  # fmt: skip
-    except (Exception, SystemExit) as exc:  # a bug in the checks, or student code that escaped call()
-        grade.error = f"the check stopped with {type(exc).__name__}: {short(exc)}"
-    points = min(grade.points, question.points)
-    return {"id": question.id, "title": question.title, "points": points, "max_points": question.points,
-            "checks": grade.checks, "error": grade.error, "seconds": round(time.perf_counter() - start, 3)}  # fmt: skip
+        grade.result.error = (f"time limit: the checks of {question.id} did not finish within {limit:g} s "
+                              "(an infinite loop, or far too slow?).")  # fmt: skip
+    except KernelGone:
+        grade.result.error = (f"your kernel died while {question.id} was checked (os._exit, a crash, or the "
+                              "memory limit); the kernel was restarted for the next question")  # fmt: skip
+    except (Exception, SystemExit) as exc:  # a bug in the checks, or an answer they did not expect
+        grade.result.error = f"the check stopped with {type(exc).__name__}: {short(exc)}"
+    grade.result.seconds = round(time.perf_counter() - start, 3)
+    return grade.result
 
 
-def run_checks(assignment, ns, result_path=None, only=None, question_limit=None):
-    """Run ``assignment``'s questions (``only``: ids) on ``ns``; return the results.
-
-    With ``result_path``, ``{"questions": [...], "results": [...]}`` is written there before the
-    first question and after each one, so a grader reading it loses nothing already graded.
-    """
-    from course_utils.grading.assignments import get_assignment
+def run_checks(assignment, student, seed=0, only=None, question_limit=None):
+    """Run ``assignment``'s questions (``only``: ids) on a submission; the list of results."""
+    from course_utils.grading.assignments import get_assignment, question_rng
 
     spec = get_assignment(assignment)
     limit = spec.question_limit if question_limit is None else question_limit
+    from course_utils.selfcheck.public import load_cases
+
     wanted = [only] if isinstance(only, str) else only
     questions = list(spec.questions) if wanted is None else [spec.questions.get(q) for q in wanted]
-    meta = [{"id": q.id, "title": q.title, "points": q.points} for q in spec.questions]
-    results = []
-
-    def save():
-        if result_path is not None:  # write, then rename: a reader never sees half a file
-            partial = Path(f"{result_path}.partial")
-            partial.write_text(json.dumps({"questions": meta, "results": results}, indent=1), encoding="utf-8")
-            os.replace(partial, result_path)
-
-    save()
-    for question in questions:
-        results.append(run_question(question, ns, limit))
-        save()
-    return results
-
-
-def format_result(result):
-    """``Q1 · title: p/m points`` and one indented line per failure."""
-    lines = [f"{result['id']} · {result['title']}: {result['points']}/{result['max_points']} points"]
-    lines += [f"  ✗ {c['label']}: {c['hint']}" for c in result["checks"] if not c["passed"]]
-    if result.get("error"):
-        lines.append(f"  ✗ {result['error']}")
-    return "\n".join(lines)
-
-
-def self_check(assignment, questions, namespace):
-    """Run the grader's checks on a notebook's ``globals()`` and print points and hints.
-
-    ``questions`` is an id (``"Q1"``), a list of ids, or ``"all"``. These are the checks of
-    ``python -m course_utils.grading grade``, on the same random inputs. Prints, returns None
-    (use :func:`run_checks` for the results as data).
-    """
-    if not isinstance(namespace, dict):
-        raise ValueError(f"namespace must be the notebook's globals() (a dict), got {type(namespace).__name__}.")
-    results = run_checks(assignment, namespace, only=None if questions == "all" else questions)
-    lines = [format_result(r) for r in results]
-    if len(results) > 1:
-        lines.append(f"total {sum(r['points'] for r in results)}/{sum(r['max_points'] for r in results)} points")
-    print("\n".join(lines))
+    cases = load_cases(assignment)
+    return [run_question(q, student, question_rng(seed, q.id), limit, cases.get(q.id, ())) for q in questions]

@@ -1,108 +1,185 @@
-"""Grade one submitted notebook: execute it in a Jupyter kernel, then run the checks in that kernel.
+"""Grade one submitted notebook: run it in a sandboxed kernel, then ask it questions from outside.
 
-Why a kernel, and checks in the same kernel (not ``exec`` of the code cells in this process):
+``grade_notebook(assignment, path)`` always returns a :class:`~course_utils.grading.report.Report`:
 
-* the submission runs exactly as it does in JupyterLab (same kernel, magics, ``display``,
-  working directory = the notebook's folder), so "it worked in my notebook" holds;
-* the checks need live objects - functions, a Keras ``Layer`` subclass, a trained model -
-  that cannot be pickled out of another process, so the checks go to them;
-* the kernel is a separate process: a crash, ``os._exit`` or a runaway loop in student code
-  cannot take the grader down. Every cell is given what is left of the notebook's time limit;
-  a cell that overruns is interrupted (nbclient's ``interrupt_on_timeout``), the rest of the
-  notebook is skipped, and the checks still run on what was defined. A cell that stops with an
-  error does not stop the notebook (``allow_errors``), exactly like "Run All" in JupyterLab.
-* the checks write their results to a JSON file after every question, so even a kernel that
-  dies or hangs during checking leaves the questions graded so far.
+1. the notebook is read here (size-capped) and its code cells checked statically
+   (:mod:`course_utils.grading.static`); the kernel never sees the file;
+2. a fresh sandbox (:mod:`course_utils.grading.sandbox`) starts a kernel and runs the cells one by
+   one, like "Run All" (an error does not stop the notebook), within the notebook's time limit;
+3. each question then runs its hidden checks, then its public ones, HERE, sending the kernel requests (call this object on these
+   inputs) and comparing the raw answers with references that exist only in this process, on inputs
+   drawn from a secret seed (``os.urandom``) new for every run; a request that hangs is interrupted, a
+   kernel that dies is restarted and the cells before the death re-run, so a hang or ``os._exit`` in
+   one answer costs that question only;
+4. the sandbox is killed with every process it started; the report is built from what the grader
+   computed, with the static findings withholding flagged questions' points.
 """
 
 import json
-import logging
 import os
-import subprocess
-import tempfile
+import re
 import time
 from pathlib import Path
 
-from course_utils._environment import KERNEL_ENV
-from course_utils._environment import LAYOUT_VARIABLES as UNSET
-from course_utils.grading.assignments import get_assignment
+from course_utils.grading import sandbox, static
+from course_utils.grading.assignments import get_assignment, question_rng
+from course_utils.grading.core import KernelGone, QuestionTimeout, Submission, run_question
+from course_utils.grading.kernel import KernelDied, Outcome, SandboxKernel
+from course_utils.grading.report import CellError, Execution, QuestionResult, Report
+from course_utils.selfcheck.public import load_cases
 
-_CHECK_CELL = (
-    "from course_utils.grading.core import run_checks as _course_grading_run\n"
-    "_course_grading_run({assignment!r}, get_ipython().user_ns, {path!r}, question_limit={limit!r})"
-)
-
-
-def _quiet_logger():
-    log = logging.getLogger("course_utils.grading.nbclient")
-    log.setLevel(logging.CRITICAL)
-    log.propagate = False
-    return log
+MAX_NOTEBOOK_BYTES = 20 << 20
+MAX_RESTARTS = 3
+PING = 5.0  # seconds for a healthy kernel to answer a trivial request (it takes milliseconds)
+SANDBOX = ("Linux namespaces: no network, read-only system and course code without the grading package, "
+           "private /tmp, memory/CPU/file-size limits; scores computed by the grader")  # fmt: skip
 
 
-def _kernel_env():
-    env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env.update(KERNEL_ENV)
-    return env
+class NotGradable(Exception):
+    """The notebook cannot be graded at all (unreadable, no sandbox, no kernel); the reason, in words."""
 
 
-# what nbclient records for a cell it interrupted at the time limit (it then goes on with the next cell)
-_TIME_LIMIT_ERROR = {"ename": "TimeLimit", "evalue": "interrupted at the notebook's time limit", "traceback": []}
+class KernelSubmission(Submission):
+    """The student's objects in a sandboxed kernel; every request must finish by ``deadline``."""
+
+    def __init__(self, kernel, deadline, caches=None):
+        self.kernel, self.deadline = kernel, deadline
+        self.cache = {} if caches is None else caches.setdefault(kernel.starts, {})  # a restarted kernel: anew
+
+    def _exchange(self, request):
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise QuestionTimeout()
+        answer = self.kernel.ask(request, left, refs=self._ref)
+        if isinstance(answer, Outcome):
+            if answer.status == "timeout":
+                raise QuestionTimeout()
+            if answer.status == "died":
+                raise KernelGone()
+            return {"fault": f"the request stopped with {answer.ename}: {answer.evalue}"}
+        return answer
 
 
-def _run_cell(client, cell, index, seconds):
-    """Execute one cell with a limit; True when it ran out of time (nbclient then interrupted the kernel)."""
-    client.timeout = max(1, int(seconds + 0.999))
-    start = time.perf_counter()
-    client.execute_cell(cell, index)
-    return time.perf_counter() - start >= client.timeout
+def read_cells(path):
+    """``[(index, source), ...]`` of the notebook's code cells; :class:`NotGradable` if it cannot be read.
+
+    Plain JSON, checked by hand (nbformat's reader imports a JSON-schema stack that takes seconds):
+    an nbformat 4 notebook is a dict whose ``cells`` are dicts with a ``cell_type`` and a ``source``
+    (a string, or a list of strings).
+    """
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise NotGradable(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+            raise ValueError("not an nbformat 4 notebook (a dict with a list of cells)")
+        cells = []
+        for index, cell in enumerate(nb["cells"]):
+            source = cell.get("source") if isinstance(cell, dict) else None
+            source = "".join(source) if isinstance(source, list) and all(isinstance(s, str) for s in source) else source
+            if not isinstance(source, str):
+                raise ValueError(f"cell {index} has no source text")
+            if cell.get("cell_type") == "code":
+                cells.append((index, source))
+        return cells
+    except NotGradable:
+        raise
+    except Exception as exc:
+        raise NotGradable(f"cannot read {path.name} as a notebook ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
-def execute_submission(nb, folder, time_limit, assignment, result_path, check_limit, question_limit):
-    """Run every cell within ``time_limit`` seconds, then the checks; return the execution record."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-    from nbformat.v4 import new_code_cell
+def is_colab_setup(source):
+    """True for the course's Colab set-up cell, for any repository (it is not checked statically)."""
+    from course_utils.tooling.colab import setup_source
 
-    record = {"time_limit": time_limit, "cells_run": 0, "errors": [], "timed_out_cell": None,
-              "skipped_cells": [], "kernel_died": None, "checks_timed_out": False}  # fmt: skip
-    client = NotebookClient(
-        nb, timeout=int(time_limit), allow_errors=True, kernel_name="python3", record_timing=False,
-        interrupt_on_timeout=True, error_on_timeout=_TIME_LIMIT_ERROR, shutdown_kernel="immediate",
-        log=_quiet_logger(), resources={"metadata": {"path": str(folder)}},
-    )  # fmt: skip
-    start = time.perf_counter()
-    with client.setup_kernel(env=_kernel_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
-        code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        for position, (index, cell) in enumerate(code):
-            left = time_limit - (time.perf_counter() - start)
-            if left <= 0 or record["timed_out_cell"] is not None:
-                record["skipped_cells"] = [i for i, _ in code[position:]]
+    match = re.search(r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", source)
+    try:
+        return bool(match) and source.strip() == setup_source(match.group(0).removesuffix(".git")).strip()
+    except ValueError:
+        return False
+
+
+class CellRunner:
+    """Runs the cells in a kernel, and again in a new one when a kernel dies (without the cell that killed it)."""
+
+    def __init__(self, kernel, cells, record):
+        self.kernel, self.cells, self.record = kernel, cells, record
+        self.kept = []  # cells that ran (with or without an error): what a restarted kernel runs again
+
+    def run(self):
+        start, record = time.monotonic(), self.record
+        for position, (index, source) in enumerate(self.cells):
+            left = record.time_limit - (time.monotonic() - start)
+            if left <= 0:
+                record.skipped_cells = [i for i, _ in self.cells[position:]]
                 break
-            try:
-                if _run_cell(client, cell, index, left):
-                    record["timed_out_cell"] = index
-            except DeadKernelError:
-                record["kernel_died"] = f"the kernel died while running cell {index} (memory? os._exit?)"
+            outcome = self.kernel.execute(source, left)
+            if outcome.status == "timeout":
+                record.timed_out_cell = index
+                record.skipped_cells = [i for i, _ in self.cells[position + 1 :]]
                 break
-            record["cells_run"] += 1
-            record["errors"] += [{"cell": index, "ename": o.get("ename"), "evalue": str(o.get("evalue"))[:300]}
-                                 for o in cell.get("outputs", []) if o.get("output_type") == "error"]  # fmt: skip
-        record["seconds"] = round(time.perf_counter() - start, 2)
-        if record["kernel_died"] is None:
-            source = _CHECK_CELL.format(assignment=assignment, path=str(result_path), limit=question_limit)
-            nb.cells.append(new_code_cell(source))
+            if outcome.status == "died":
+                record.killed_kernel.append(index)
+                if not self.restart():
+                    record.skipped_cells = [i for i, _ in self.cells[position + 1 :]]
+                    break
+                continue
+            record.cells_run += 1
+            self.kept.append((index, source))
+            if outcome.status == "error":
+                record.errors.append(CellError(index, outcome.ename, outcome.evalue))
+        record.seconds = round(time.monotonic() - start, 2)
+
+    def restart(self):
+        """A new sandbox and kernel, with the kept cells run again; False if that failed or took too long."""
+        if self.record.restarts >= MAX_RESTARTS:
+            return False
+        self.record.restarts += 1
+        self.kernel.start()
+        deadline = time.monotonic() + self.record.time_limit
+        for _, source in self.kept:
+            outcome = self.kernel.execute(source, max(0.1, deadline - time.monotonic()))
+            if outcome.status in ("timeout", "died"):
+                return False
+        return True
+
+    def ready(self):
+        """A live kernel with the notebook's state, restarting if needed; False if none can be had."""
+        return self.kernel.alive() or self.restart()
+
+    def answering(self):
+        """True if the kernel answers a trivial request (a notebook can break its messaging: then restart once)."""
+        for attempt in range(2):
+            if self.ready() and isinstance(self.kernel.ask({"op": "describe", "name": "__name__"}, PING), dict):
+                return True
+            if attempt == 0 and not self.restart():
+                return False
+        return False
+
+
+class _Background:
+    """``fn()`` run in a thread from now; ``result()`` waits for it (and re-raises its exception)."""
+
+    def __init__(self, fn):
+        import threading
+
+        self._value, self._error = None, None
+
+        def work():
             try:
-                record["checks_timed_out"] = _run_cell(client, nb.cells[-1], len(nb.cells) - 1, check_limit)
-            except DeadKernelError:
-                record["kernel_died"] = "the kernel died while the checks ran"
-            nb.cells.pop()
-    return record
+                self._value = fn()
+            except BaseException as exc:  # handed to result()
+                self._error = exc
 
+        self._thread = threading.Thread(target=work, daemon=True)
+        self._thread.start()
 
-def _missing(question, reason):
-    return {"id": question["id"], "title": question["title"], "points": 0, "max_points": question["points"],
-            "checks": [], "error": reason, "seconds": 0.0}  # fmt: skip
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def _seconds(value, name):
@@ -111,84 +188,56 @@ def _seconds(value, name):
     return float(value)
 
 
-def grade_notebook(assignment, path, time_limit=None, check_limit=None, question_limit=None):
-    """Execute ``path`` and grade it as ``assignment``; return the report (a JSON-ready dict).
+def grade_notebook(assignment, path, time_limit=None, question_limit=None, seed=None):
+    """Execute ``path`` in a sandbox and grade it as ``assignment``; the :class:`Report`.
 
-    Never raises for anything inside the notebook; raises ``ValueError`` for an unknown assignment.
+    Never raises for anything about the notebook; raises ``ValueError`` for an unknown assignment or
+    a bad limit. ``seed`` fixes the hidden checks' inputs (default: a secret one from ``os.urandom``).
     """
-    import nbformat
-
     spec = get_assignment(assignment)
     time_limit = _seconds(spec.time_limit if time_limit is None else time_limit, "time_limit")
-    check_limit = _seconds(spec.check_limit if check_limit is None else check_limit, "check_limit")
     question_limit = _seconds(spec.question_limit if question_limit is None else question_limit, "question_limit")
-    path, start = Path(path), time.perf_counter()
-    report = {"assignment": assignment, "title": spec.title, "notebook": str(path), "execution": None}
-    saved, reason = {}, None
+    seed = int.from_bytes(os.urandom(8), "little") if seed is None else int(seed)
+    start = time.perf_counter()
+    report = Report(assignment, spec.title, str(path), execution=Execution(time_limit), sandbox=SANDBOX)
+    loader = _Background(lambda: list(spec.questions))  # hw2/hw3 import Keras here while the notebook runs
+    findings = {}
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as exc:
-        reason = f"cannot read {path.name} as a notebook ({type(exc).__name__}: {str(exc)[:200]})"
-    else:
-        with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
-            result_path = Path(tmp) / "results.json"
+        cells = read_cells(path)
+        with SandboxKernel(hidden=spec.hidden_modules) as kernel:
             try:
-                record = execute_submission(nb, path.resolve().parent, time_limit, assignment, result_path,
-                                            check_limit, question_limit)  # fmt: skip
-            except Exception as exc:  # the kernel could not start, ...
-                record = {"failure": f"{type(exc).__name__}: {str(exc)[:300]}"}
-            report["execution"] = record
-            try:
-                saved = json.loads(result_path.read_text(encoding="utf-8")) if result_path.is_file() else {}
-            except ValueError:  # unreadable: as if the checks never reported
-                saved = {}
-        reason = _reason(report["execution"])
-    # the kernel reports the questions itself; only when it never got that far are the checks imported here
-    questions = saved.get("questions") or [{"id": q.id, "title": q.title, "points": q.points} for q in spec.questions]
-    done = {r["id"]: r for r in saved.get("results", [])}
-    report["questions"] = [done.get(q["id"]) or _missing(q, reason) for q in questions]
-    report["score"] = sum(q["points"] for q in report["questions"])
-    report["max_score"] = sum(q["max_points"] for q in report["questions"])
-    report["passed"] = report["score"] == report["max_score"]
-    report["grading_seconds"] = round(time.perf_counter() - start, 2)
+                kernel.start()
+            except sandbox.SandboxUnavailable as exc:
+                report.refused = f"{exc}. {sandbox.ADVICE}"
+                raise NotGradable(f"no sandbox on this machine: {report.refused}") from None
+            except KernelDied as exc:
+                raise NotGradable(f"the kernel could not be started: {exc}") from None
+            run = CellRunner(kernel, cells, report.execution)
+            run.run()
+            questions, cases, caches = loader.result(), load_cases(assignment), {}
+            findings = static.scan(cells, questions, spec.hidden_modules, trusted=is_colab_setup)
+            if not run.answering():
+                raise NotGradable("the kernel stopped answering the grader after your cells ran, also after a restart "
+                                  "(does a cell change the kernel's messaging, e.g. json or the IPython machinery?)")  # fmt: skip
+            for q in questions:
+                if not run.ready():
+                    report.questions.append(_not_graded(q, "not graded: the kernel could not be restarted "
+                                                           "(it kept dying, or re-running the cells took too long)"))  # fmt: skip
+                    continue
+                student = KernelSubmission(kernel, time.monotonic() + question_limit, caches)
+                rng, public = question_rng(seed, q.id), cases.get(q.id, ())
+                report.questions.append(run_question(q, student, rng, question_limit, public))
+    except NotGradable as exc:
+        report.failure = str(exc)
+    except Exception as exc:  # a bug of the grader's: still a report, saying so
+        report.failure = f"the grader failed ({type(exc).__name__}: {str(exc)[:300]}); please report this"
+    done = {q.id for q in report.questions}
+    report.questions += [_not_graded(q, f"not graded: {report.failure}") for q in loader.result() if q.id not in done]
+    for result in report.questions:
+        result.flagged = findings.get(result.id, [])
+    report.grading_seconds = round(time.perf_counter() - start, 2)
     return report
 
 
-def _reason(record):
-    if record.get("failure"):
-        return f"the notebook could not be executed: {record['failure']}"
-    if record.get("kernel_died"):
-        return f"not graded: {record['kernel_died']}"
-    if record.get("checks_timed_out") and record.get("timed_out_cell") is not None:
-        return (f"not graded: cell {record['timed_out_cell']} kept running after it was interrupted at the time "
-                "limit (a loop that catches KeyboardInterrupt?), so the checks could not run")  # fmt: skip
-    if record.get("checks_timed_out"):
-        return "not graded: the checks ran out of time (an infinite loop in your code?)"
-    return "not graded: the checks could not run in your notebook's kernel"
-
-
-def format_report(report):
-    """The text the command prints: execution summary, per-question points and hints, total."""
-    lines = [f"{report['assignment']} · {report['title']} · {report['notebook']}"]
-    record = report.get("execution") or {}
-    if record.get("failure"):
-        lines.append(f"the notebook could not be executed: {record['failure']}")
-    if "seconds" in record:
-        lines.append(f"executed {record['cells_run']} code cells in {record['seconds']:.1f} s "
-                     f"(limit {record['time_limit']:g} s), {len(record['errors'])} with errors")  # fmt: skip
-        for error in record["errors"][:5]:
-            detail = f": {error['evalue'][:160]}" if error["evalue"] else ""
-            lines.append(f"  cell {error['cell']}: {error['ename']}{detail}")
-        if len(record["errors"]) > 5:
-            lines.append(f"  ... and {len(record['errors']) - 5} more (see the JSON report)")
-        if record["timed_out_cell"] is not None:
-            skipped = len(record["skipped_cells"])
-            lines.append(f"  cell {record['timed_out_cell']} hit the time limit and was interrupted"
-                         + (f"; {skipped} later code cells were not run" if skipped else ""))  # fmt: skip
-        if record.get("checks_timed_out"):
-            lines.append("  the checks ran out of time and were interrupted")
-    from course_utils.grading.core import format_result
-
-    lines += [format_result(q) for q in report["questions"]]
-    lines.append(f"total {report['score']}/{report['max_score']} points ({report['grading_seconds']:.1f} s)")
-    return "\n".join(lines)
+def _not_graded(question, reason):
+    return QuestionResult(question.id, question.title, question.points, error=reason)

@@ -7,7 +7,7 @@ import pytest
 
 from course_utils._keras import keras
 from course_utils.grading.checks_hw2 import GRU_BUGS, QUESTIONS, gru_numpy
-from course_utils.grading.core import run_checks, run_question
+from course_utils.grading.core import LocalSubmission, run_checks, run_question
 
 from .nbexec import code_cells, planted, reference_run, released, run_cells
 
@@ -20,17 +20,26 @@ def reference():
     return reference_run("hw2")
 
 
-def test_reference_scores_full_marks(reference):
-    results = run_checks("hw2", reference[1])
-    assert {r["id"]: r["points"] for r in results} == FULL, [r for r in results if r["points"] < r["max_points"]]
+def check(ns, seed=0, **kwargs):
+    return run_checks("hw2", LocalSubmission(ns), seed=seed, **kwargs)
+
+
+def hints(result):
+    return [c.hint for c in result.checks if not c.passed] + [result.error or ""]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_reference_scores_full_marks_on_any_inputs(reference, seed):
+    results = check(reference[1], seed)
+    assert {r.id: r.points for r in results} == FULL, [r for r in results if r.points < r.max_points]
     assert sum(FULL.values()) == 15
 
 
 def test_release_scores_zero_on_every_question():
     ns, errors = run_cells(code_cells(released("hw2")))
     assert errors and all("NotImplementedError" in e for e in errors)
-    for result in run_checks("hw2", ns):
-        assert result["points"] == 0 and "not implemented yet" in result["error"], result
+    for result in check(ns):
+        assert result.points == 0 and "not implemented yet" in result.error, result
 
 
 # (name, edits of the reference solution, questions that lose points -> points lost, hint pattern)
@@ -152,26 +161,32 @@ def test_planted_bug_loses_the_right_points_with_the_right_hint(reference, name,
     nb, ns = reference
     cell_bug = any(q in CELL_QUESTIONS for q in lost)
     only = [q for q in FULL if (q in CELL_QUESTIONS) == cell_bug]  # the other part cannot be touched by the edit
-    for result in run_checks("hw2", planted(ns, nb, edits), only=only):
-        assert result["points"] == FULL[result["id"]] - lost.get(result["id"], 0), (name, result)
-        if result["id"] in lost:
-            hints = [c["hint"] for c in result["checks"] if not c["passed"]] + [result["error"] or ""]
-            assert any(re.search(hint, h) for h in hints), hints
+    for result in check(planted(ns, nb, edits), seed=len(name), only=only):
+        assert result.points == FULL[result.id] - lost.get(result.id, 0), (name, result)
+        if result.id in lost:
+            assert any(re.search(hint, h) for h in hints(result)), hints(result)
 
 
-def test_cells_borrowed_from_keras_or_the_course_score_zero():
-    from course_utils.cells import GRUCell as CourseGRUCell
-
-    class Wrapper(keras.layers.GRUCell):
+def test_a_cell_that_subclasses_or_wraps_keras_gru_scores_zero():
+    class Subclass(keras.layers.GRUCell):
         pass
 
-    for cls, hint in (
-        (CourseGRUCell, r"course's reference implementation \(course_utils.cells"),
-        (Wrapper, r"subclasses Keras' own GRU"),
-    ):
+    class Wrapper(keras.Layer):
+        def __init__(self, units, reset_after=True, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = keras.layers.GRUCell(units, reset_after=reset_after)
+            self.state_size = self.output_size = units
+
+        def build(self, input_shape):
+            self.inner.build(input_shape)
+
+        def call(self, inputs, states):
+            return self.inner(inputs, states)
+
+    for cls, hint in ((Subclass, r"subclasses Keras' own GRU"), (Wrapper, r"wraps Keras' own GRU cell")):
         for question in QUESTIONS[:3]:
-            result = run_question(question, {"GRUCell": cls})
-            assert result["points"] == 0 and re.search(hint, result["error"]), result
+            result = run_question(question, LocalSubmission({"GRUCell": cls}), np.random.default_rng(0))
+            assert result.points == 0 and re.search(hint, " ".join(hints(result))), result
 
 
 def test_the_numpy_gru_is_keras_gru_and_every_bug_differs():

@@ -12,7 +12,7 @@ import pytest
 
 from course_utils.grading import checks_hw3
 from course_utils.grading.checks_hw3 import QUESTIONS
-from course_utils.grading.core import run_checks, run_question
+from course_utils.grading.core import LocalSubmission, run_checks, run_question
 
 from .nbexec import code_cells, planted, released, run_cells, source
 
@@ -31,28 +31,32 @@ def untrained():
 
 
 def hints(result):
-    return [c["hint"] for c in result["checks"] if not c["passed"]] + [result["error"] or ""]
+    return [c.hint for c in result.checks if not c.passed] + [result.error or ""]
+
+
+def question(qid, ns, seed=0):
+    return run_question(QUESTIONS.get(qid), LocalSubmission(ns), np.random.default_rng(seed))
 
 
 def test_reference_model_has_the_required_summary_and_predicts(untrained, monkeypatch):
     _, ns = untrained
-    assert run_question(QUESTIONS.get("Q1"), ns)["points"] == 3
-    assert run_question(QUESTIONS.get("Q3"), ns)["points"] == 2
+    assert question("Q1", ns).points == 3
+    assert question("Q3", ns).points == 2
     monkeypatch.setattr(checks_hw3, "MIN_TEST_ACCURACY", 0.0)  # untrained: only the plumbing of Q2 is tested here
     monkeypatch.setattr(checks_hw3, "PARTIAL_TEST_ACCURACY", 0.0)
-    assert run_question(QUESTIONS.get("Q2"), ns)["points"] == 4
+    assert question("Q2", ns).points == 4
 
 
 def test_an_untrained_model_misses_the_stated_score(untrained):
-    result = run_question(QUESTIONS.get("Q2"), untrained[1])
-    assert result["points"] == 0 and any("about chance" in h for h in hints(result)), result
+    result = question("Q2", untrained[1])
+    assert result.points == 0 and any("about chance" in h for h in hints(result)), result
 
 
 def test_release_scores_zero_on_every_question():
     ns, errors = run_cells(code_cells(released("hw3")))
     assert errors and any("NotImplementedError" in e for e in errors)
-    for result in run_checks("hw3", ns):
-        assert result["points"] == 0, result
+    for result in run_checks("hw3", LocalSubmission(ns)):
+        assert result.points == 0, result
 
 
 BUILD = 'keras.layers.Bidirectional(keras.layers.LSTM(16, name="lstm"), name="bidirectional_lstm")'
@@ -94,8 +98,8 @@ BUGS = [
 @pytest.mark.parametrize("name, edits, lost, hint", BUGS, ids=[b[0] for b in BUGS])
 def test_planted_model_bug_loses_q1_points_with_the_right_hint(untrained, name, edits, lost, hint):
     nb, ns = untrained
-    result = run_question(QUESTIONS.get("Q1"), planted(ns, nb, edits))
-    assert result["points"] == 3 - lost and any(re.search(hint, h) for h in hints(result)), (name, result)
+    result = question("Q1", planted(ns, nb, edits))
+    assert result.points == 3 - lost and any(re.search(hint, h) for h in hints(result)), (name, result)
 
 
 PREDICT = "return (probabilities > 0.5).astype(int)"
@@ -119,8 +123,8 @@ def test_planted_predict_bug_loses_q3_points(untrained, name, new, lost, hint):
     ns = planted(ns, nb, [(PREDICT, new)])
     if name == "another threshold":  # an untrained model's probabilities sit near 0.5: put some above 0.9
         ns["model"].layers[-1].bias.assign(np.array([2.2], dtype="float32"))
-    result = run_question(QUESTIONS.get("Q3"), ns)
-    assert result["points"] == 2 - lost, (name, result)
+    result = question("Q3", ns)
+    assert result.points == 2 - lost, (name, result)
     assert hint is None or any(re.search(hint, h) for h in hints(result)), hints(result)
 
 
@@ -128,5 +132,5 @@ def test_a_model_without_the_required_summary_scores_zero_on_q2(untrained):
     nb, ns = untrained
     ns = planted(ns, nb, [(BUILD, 'keras.layers.LSTM(32, name="lstm")')])
     ns["model"] = ns["build_model"](ns["vocab_size"])
-    result = run_question(QUESTIONS.get("Q2"), ns)
-    assert result["points"] == 0 and "does not have the required summary" in result["error"]
+    result = question("Q2", ns)
+    assert result.points == 0 and "does not have the required summary" in result.error

@@ -1,32 +1,52 @@
-"""End to end: assignment 1's reference and its untouched release, executed in a real kernel and graded."""
+"""End to end: each assignment's reference and its untouched release, run in a sandboxed kernel and graded."""
 
 import json
 
 import nbformat
+import pytest
 
 from course_utils.grading.__main__ import main
+from course_utils.grading.assignments import ASSIGNMENTS
 from course_utils.grading.runner import grade_notebook
 
 from .nbexec import HOMEWORK, released
+from .sandboxed import requires_sandbox
+
+pytestmark = requires_sandbox
 
 
 def test_reference_of_assignment_1_scores_full_marks_end_to_end(tmp_path, capsys):
     target = tmp_path / "report.json"
     assert main(["grade", "hw1", str(HOMEWORK / "hw1_rnn_lstm_numpy.ipynb"), "--json", str(target)]) == 0
     report = json.loads(target.read_text())
-    assert report["score"] == report["max_score"] == 20 and report["passed"]
+    assert report["score"] == report["max_score"] == 20 and report["passed"] and report["flagged"] == []
+    assert [q["points"] for q in report["questions"]] == [2, 3, 5, 3, 4, 3]
     assert report["execution"]["errors"] == [] and report["execution"]["timed_out_cell"] is None
     assert report["grading_seconds"] < 60
     assert "total 20/20 points" in capsys.readouterr().out
 
 
-def test_release_of_assignment_1_scores_zero_without_crashing(tmp_path):
+@pytest.mark.parametrize("assignment", ["hw1"])  # hw2's and hw3's releases: in-process (test_checks_hw*.py)
+def test_release_scores_zero_without_crashing(tmp_path, assignment):
     path = tmp_path / "student.ipynb"
-    nbformat.write(released("hw1"), path)
-    report = grade_notebook("hw1", path)
-    assert report["score"] == 0 and not report["passed"]
-    assert all(q["points"] == 0 and "not implemented yet" in q["error"] for q in report["questions"])
-    assert {e["ename"] for e in report["execution"]["errors"]} == {"NotImplementedError"}
-    assert report["questions"][0]["error"].startswith(
-        "rnn_step_forward(x_t, h_prev, W_x, W_h, b) is not implemented yet"
-    )
+    nbformat.write(released(assignment), path)
+    report = grade_notebook(assignment, path)
+    assert report.score == 0 and not report.passed and report.failure is None and report.flagged == []
+    assert all(q.points == 0 and "not implemented yet" in q.error for q in report.questions)
+    assert {e.ename for e in report.execution.errors} == {"NotImplementedError"}
+    if assignment == "hw1":
+        assert report.questions[0].error.startswith("rnn_step_forward(x_t, h_prev, W_x, W_h, b) is not implemented yet")
+
+
+def test_reference_of_assignment_2_scores_full_marks_end_to_end():
+    report = grade_notebook("hw2", HOMEWORK / ASSIGNMENTS["hw2"].notebook)
+    assert report.score == report.max_score == 15 and report.passed, [
+        q for q in report.questions if q.points < q.max_points
+    ]
+
+
+def test_reference_of_assignment_3_trains_and_scores_full_marks_judged_by_the_grader():
+    report = grade_notebook("hw3", HOMEWORK / ASSIGNMENTS["hw3"].notebook)
+    assert report.score == report.max_score == 9, [q for q in report.questions if q.points < q.max_points]
+    public = [c for q in report.questions for c in q.checks if c.label.startswith("public check")]
+    assert len(public) == 3 and all(c.passed for c in public)

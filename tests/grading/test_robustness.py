@@ -1,28 +1,25 @@
-"""Submissions that misbehave, graded in a real kernel: exceptions, NaN, a deleted cell, infinite loops,
-a dying kernel, an unreadable file. They are tiny notebooks (NumPy only, no setup cell): each costs
-about one kernel start.
+"""Submissions that misbehave, graded in a real sandboxed kernel: exceptions, NaN, a deleted cell, infinite
+loops, a kernel that dies, an unreadable file, bad command lines. They are tiny notebooks (NumPy only, no
+setup cell): each costs about one kernel start.
 """
 
-import nbformat
+import json
+import os
+
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course_utils.grading.__main__ import main
-from course_utils.grading.runner import format_report, grade_notebook
+from course_utils.grading.report import format_report
+from course_utils.grading.runner import grade_notebook
 
+from .sandboxed import by_id, requires_sandbox, write
 
-def write(path, *sources):
-    nbformat.write(new_notebook(cells=[new_markdown_cell("# submission")] + [new_code_cell(s) for s in sources]), path)
-    return path
-
-
-def by_id(report):
-    return {q["id"]: q for q in report["questions"]}
-
-
+# a student's bug that crashes the interpreter (a C stack overflow), without anything the static checks flag
+CRASH = "import sys\nsys.setrecursionlimit(10**7)\ndef down(n):\n    x = []\n    for _ in range(10**6):\n        x = [x]\n    return str(x)\n"
 FINE_STEP = "import numpy as np\ndef rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n    return np.tanh(x_t @ W_x + h_prev @ W_h + b)"
 
 
+@requires_sandbox
 def test_exceptions_nan_a_deleted_cell_and_two_infinite_loops(tmp_path):
     path = write(
         tmp_path / "chaos.ipynb",
@@ -35,40 +32,82 @@ def test_exceptions_nan_a_deleted_cell_and_two_infinite_loops(tmp_path):
         "def lstm_step_forward(*args):\n    return None",  # never runs
     )
     report = grade_notebook("hw1", path, time_limit=5, question_limit=1.5)
-    q = by_id(report)
-    run = report["execution"]
-    assert run["timed_out_cell"] == 5 and run["skipped_cells"] == [6]
-    assert [e["ename"] for e in run["errors"]][:1] == ["RuntimeError"]
-    assert q["Q1"]["points"] == 2  # graded despite everything else
-    assert "`numerical_gradient` is not defined" in q["Q2"]["error"]
-    assert q["Q3"]["points"] == 0 and q["Q3"]["error"].startswith("time limit")
-    assert "`lstm_step_forward` is not defined" in q["Q4"]["error"]
-    assert q["Q6"]["points"] == 0 and "contains NaN" in q["Q6"]["error"]
-    assert report["score"] == 2 and report["grading_seconds"] < 30
+    q, run = by_id(report), report.execution
+    assert run.timed_out_cell == 5 and run.skipped_cells == [6]
+    assert [e.ename for e in run.errors][:1] == ["RuntimeError"]
+    assert q["Q1"].points == 2  # graded despite everything else
+    assert "`numerical_gradient` is not defined" in q["Q2"].error
+    assert q["Q3"].points == 0 and q["Q3"].error.startswith("time limit")
+    assert "`lstm_step_forward` is not defined" in q["Q4"].error
+    assert q["Q6"].points == 0 and "contains NaN" in q["Q6"].error
+    assert report.score == 2 and report.grading_seconds < 40
     text = format_report(report)
     assert "hit the time limit" in text and "total 2/20 points" in text
 
 
-def test_a_kernel_that_dies_gives_zero_with_the_reason(tmp_path):
-    report = grade_notebook("hw1", write(tmp_path / "dies.ipynb", FINE_STEP, "import os\nos._exit(1)"))
-    assert "died" in report["execution"]["kernel_died"] and report["score"] == 0
-    assert all("kernel died" in q["error"] for q in report["questions"])
+@requires_sandbox
+def test_a_cell_that_kills_the_kernel_costs_only_what_it_stopped(tmp_path):
+    clip = "def clip_by_global_norm(grads, threshold):\n    return grads"
+    report = grade_notebook("hw1", write(tmp_path / "dies.ipynb", FINE_STEP, CRASH + "down(0)", clip))
+    assert report.execution.killed_kernel == [2] and report.execution.restarts == 1
+    q = by_id(report)
+    assert q["Q1"].points == 2 and q["Q6"].points == 1  # the cells before and after the fatal one count
+    assert "ended the kernel" in format_report(report)
+
+
+@requires_sandbox
+def test_an_answer_that_kills_the_kernel_costs_that_question_only(tmp_path):
+    dies = CRASH + "def clip_by_global_norm(grads, threshold):\n    return down(0)"
+    hangs = "def rnn_bptt(params, x, y):\n    import time\n    while True:\n        try:\n            time.sleep(1)\n        except BaseException:\n            pass"
+    report = grade_notebook("hw1", write(tmp_path / "dies.ipynb", hangs, dies, FINE_STEP), question_limit=2)
+    q = by_id(report)
+    assert "kernel died while Q6" in q["Q6"].error and q["Q6"].points == 0
+    assert q["Q3"].error.startswith("time limit")  # interrupted in vain: the kernel was killed and restarted
+    assert q["Q1"].points == 2 and report.score == 2 and report.execution.restarts >= 1
 
 
 def test_an_unreadable_file_gives_zero_with_the_reason(tmp_path):
     path = tmp_path / "broken.ipynb"
     path.write_bytes(b'{"cells": 3}')
     report = grade_notebook("hw1", path)
-    assert report["score"] == 0 and report["max_score"] == 20
-    assert all("cannot read broken.ipynb" in q["error"] for q in report["questions"])
+    assert report.score == 0 and report.max_score == 20 and not report.passed
+    assert "cannot read broken.ipynb" in report.failure
+    assert all("cannot read broken.ipynb" in q.error for q in report.questions)
 
 
-def test_usage_errors_exit_with_status_2(tmp_path, capsys):
+def test_usage_errors_exit_with_status_2_before_grading(tmp_path, capsys):
     assert main(["grade", "hw1", str(tmp_path / "missing.ipynb")]) == 2
     assert main(["hw1", str(tmp_path / "missing.ipynb")]) == 2  # the short form ASSIGNMENT NOTEBOOK
     (tmp_path / "empty.ipynb").write_text("{}")
     assert main(["grade", "hw1", str(tmp_path / "empty.ipynb"), "--time-limit", "0"]) == 2
     assert "time_limit must be a number of seconds" in capsys.readouterr().err
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder should be")
+    assert main(["grade", "hw1", str(tmp_path / "empty.ipynb"), "--json", str(blocked / "r.json")]) == 2
+    assert "cannot write the report" in capsys.readouterr().err
+    assert main(["grade", "hw1", str(tmp_path / "empty.ipynb"), "--json", str(tmp_path)]) == 2  # a folder
     with pytest.raises(SystemExit) as exit_info:
         main(["grade", "hw9", str(tmp_path / "missing.ipynb")])
     assert exit_info.value.code == 2
+
+
+def test_a_notebook_that_cannot_be_graded_still_gets_a_report_and_status_1(tmp_path, capsys):
+    path = tmp_path / "broken.ipynb"
+    path.write_text("not json")
+    target = tmp_path / "out" / "report.json"
+    assert main(["grade", "hw1", str(path), "--json", str(target)]) == 1
+    report = json.loads(target.read_text())
+    assert report["score"] == 0 and report["max_score"] == 20 and report["passed"] is False
+    assert [q["id"] for q in report["questions"]] == ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6"]
+    assert "not graded: cannot read broken.ipynb" in capsys.readouterr().out
+    assert not [p for p in os.listdir(target.parent) if p.startswith(".")]  # no temporary file left behind
+
+
+def test_a_machine_without_a_sandbox_refuses_to_grade_and_records_nothing(tmp_path, monkeypatch, capsys):
+    from course_utils.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "JAIL", tmp_path / "missing-jail.py")  # as if namespaces were unavailable
+    notebook, target = write(tmp_path / "fine.ipynb", FINE_STEP), tmp_path / "report.json"
+    assert main(["grade", "hw1", str(notebook), "--json", str(target)]) == 2
+    assert "cannot grade here: the sandbox could not be set up" in capsys.readouterr().err
+    assert "user namespaces" in grade_notebook("hw1", notebook).refused and not target.exists()

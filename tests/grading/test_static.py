@@ -1,0 +1,105 @@
+"""The static checks: the reference solutions are clean, each trick is flagged where it belongs."""
+
+import pytest
+
+from course_utils.grading import static
+from course_utils.grading.assignments import get_assignment
+from course_utils.grading.runner import is_colab_setup
+
+from .nbexec import source
+
+STEP = "def rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n    return np.tanh(x_t @ W_x + h_prev @ W_h + b)\n"
+CLIP = "def clip_by_global_norm(grads, threshold):\n    return grads\n"
+
+
+def scan(assignment, *sources):
+    spec = get_assignment(assignment)
+    cells = list(enumerate(["import numpy as np", *sources]))
+    return static.scan(cells, spec.questions, spec.hidden_modules, trusted=is_colab_setup)
+
+
+@pytest.mark.parametrize("assignment", ["hw1", "hw2", "hw3"])
+def test_the_reference_solutions_are_not_flagged(assignment):
+    nb = source(assignment)
+    cells = [(i, c.source) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    spec = get_assignment(assignment)
+    assert static.scan(cells, spec.questions, spec.hidden_modules, trusted=is_colab_setup) == {}
+    assert any(is_colab_setup(s) for _, s in cells), "the Colab set-up cell is recognised"
+
+
+def test_an_edited_colab_cell_is_checked_like_any_other():
+    colab = next(c.source for c in source("hw1").cells if "colab-setup" in c.metadata.get("tags", []))
+    assert not is_colab_setup(colab + "\n!curl http://example.com/cheat.py > cheat.py")
+    assert set(scan("hw1", STEP, colab + "\nimport importlib")) == {f"Q{i}" for i in range(1, 7)}
+
+
+TRICKS = {
+    "importlib": "import importlib\nm = importlib.import_module('course_utils.numpy_rnn')",
+    "exec": "exec('x = 1')",
+    "eval": "y = eval('1 + 1')",
+    "__import__": "m = __import__('os')",
+    "builtins dunder": "f = __builtins__['eval']",
+    "sys.modules": "import sys\nsys.modules['course_utils.grading.core'] = None",
+    "frame walk": "import sys\ndef peek():\n    return sys._getframe(2).f_locals",
+    "inspect": "import inspect\nframe = inspect.currentframe()",
+    "kernel hooks": "get_ipython().events.register('post_run_cell', print)",
+    "input transformer": "ip = get_ipython()\nip.input_transformers_post.append(lambda lines: lines)",
+    "a thread": "import threading\nthreading.Thread(target=print).start()",
+    "a process": "import subprocess\nsubprocess.Popen(['sleep', '100'])",
+    "os._exit": "import os\nos._exit(0)",
+    "killing": "import os, signal\nos.kill(os.getppid(), 9)",
+    "monkeypatching numpy": "np.allclose = lambda *a, **k: True",
+    "monkeypatching json": "import json\njson.dumps = str",
+    "a computed getattr": "name = 'GR' + 'U'\nimport keras\ncls = getattr(keras.layers, name)",
+    "function internals": "g = STEP.__globals__",
+    "a shell command": "!pip install cheat",
+    "a magic": "%run cheat.py",
+}
+
+
+@pytest.mark.parametrize("trick", list(TRICKS), ids=list(TRICKS))
+def test_each_trick_flags_every_question(trick):
+    findings = scan("hw1", STEP, TRICKS[trick])
+    assert set(findings) == {f"Q{i}" for i in range(1, 7)}, findings
+    assert all(f.startswith("cell 2, line ") for f in findings["Q1"])
+
+
+def test_matplotlib_magic_and_plain_code_are_fine():
+    assert scan("hw1", "%matplotlib inline", STEP, "import os\nprint(os.getcwd())", "getattr(np, 'zeros')") == {}
+
+
+def test_delegation_to_the_course_is_flagged_on_the_question_that_uses_it_only():
+    delegating = ("from course_utils.numpy_rnn import simple_rnn_forward\n"
+                  "def rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n"
+                  "    return simple_rnn_forward(x_t[:, None], W_x, W_h, b, h0=h_prev)[:, 0]")  # fmt: skip
+    findings = scan("hw1", delegating, CLIP)
+    assert set(findings) == {"Q1"} and "course_utils.numpy_rnn.simple_rnn_forward" in findings["Q1"][0]
+    indirect = "import course_utils as cu\n_helper = cu.numpy_gated.clip\n" + CLIP.replace(
+        "return grads", "return _helper(grads)"
+    )
+    assert set(scan("hw1", STEP, indirect)) == {"Q6"}
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "import keras\nclass GRUCell(keras.layers.GRUCell):\n    pass",
+        "import keras\n_K = keras.layers.GRUCell\nclass GRUCell(_K):\n    pass",
+        "from keras.layers import GRU as G\nclass GRUCell:\n    def call(self, x):\n        return G(4)(x)",
+        "import keras\nclass GRUCell:\n    def build(self):\n        self.inner = keras.layers.deserialize({'class_name': 'GRUCell'})",
+        "import tensorflow as tf\nGRUCell = tf.keras.layers.GRUCell",
+        "from course_utils.cells import GRUCell",
+    ],
+)
+def test_a_gru_cell_from_keras_or_the_course_is_flagged_on_the_cell_questions(cell):
+    counts = "def count_model_a(V, m, u):\n    return [V * m, 3 * u * (m + u + 2), u + 1]"
+    assert set(scan("hw2", cell, counts)) == {"Q1", "Q2", "Q3"}
+
+
+def test_keras_gru_outside_the_cell_is_fine_and_a_local_name_is_not_a_global():
+    cell = ("import keras\nclass GRUCell(keras.Layer):\n    def call(self, inputs, states):\n"
+            "        theirs = inputs\n        return theirs, [theirs]")  # fmt: skip
+    compare = "theirs = keras.layers.GRU(4)"  # a comparison cell, like the notebook's
+    assert scan("hw2", cell, compare) == {}
+    assert set(scan("hw2", "from course_utils.params import gru_params\ndef count_model_a(V, m, u):\n"
+                           "    return [V * m, gru_params(m, u), u + 1]")) == {"Q4"}  # fmt: skip
