@@ -30,7 +30,9 @@ from course_utils import _environment as environment
 
 JAIL = Path(__file__).with_name("jail.py")
 PACKAGE = Path(course_utils.__file__).resolve().parent
-INSTRUCTOR_ONLY = ("grading",)  # course_utils/<these> never reach a sandbox (or the student edition)
+# course_utils/<these> never reach a sandbox (or the student edition): the grader, and the site builder
+# (it reads the homework sources, and its leak check names the solution markers).
+INSTRUCTOR_ONLY = ("grading", "tooling/website")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc/ld.so.cache", "/etc/ld.so.conf",
           "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf",
           "/etc/hosts", "/etc/fonts", "/etc/alternatives", "/etc/ssl/certs")  # fmt: skip
@@ -71,7 +73,8 @@ def course_files(hidden=()):
     for path in sorted(PACKAGE.rglob("*")):
         relative = path.relative_to(PACKAGE)
         top = relative.parts[0].removesuffix(".py")
-        if path.is_file() and top not in skip and "__pycache__" not in relative.parts:
+        nested = any(relative.as_posix().startswith(f"{name}/") for name in skip if "/" in name)
+        if path.is_file() and top not in skip and not nested and "__pycache__" not in relative.parts:
             files.append(relative)
     return files
 
