@@ -16,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course_utils.grading import batch
 from course_utils.grading.assignments import ASSIGNMENTS
 
 
@@ -120,14 +121,19 @@ def main(argv=None):
     release.add_argument("--out", default="releases", help="folder to write the student notebooks to")
     grade = commands.add_parser("grade", help="execute a submitted notebook in a sandbox and grade it")
     grade.add_argument("assignment", choices=sorted(ASSIGNMENTS))
-    grade.add_argument("notebook", help="the submitted .ipynb")
+    grade.add_argument("notebook", nargs="+", help="the submitted .ipynb; several, or folders, with --out (batch)")
     grade.add_argument("--json", help="where to write the JSON report (default: REPORTS/NOTEBOOK.ASSIGNMENT.json)")
     grade.add_argument("--reports", default="reports/grading", help="folder for reports when --json is not given")
     grade.add_argument("--time-limit", type=float, help="seconds for the whole notebook (default: per assignment)")
     grade.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # to reproduce a run; default: secret
+    batch.add_arguments(grade)
     public = commands.add_parser("public", help="write the public checks students run (from the references)")
     public.add_argument("--check", action="store_true", help="only report whether the saved checks are up to date")
     args = parser.parse_args(argv)
+    if args.command == "grade" and batch.wants_batch(args):
+        return batch.main(args)
+    if args.command == "grade":
+        args.notebook = args.notebook[0]
     return {"release": _release, "grade": _grade, "public": _public}[args.command](args)
 
 
