@@ -123,8 +123,7 @@ class Pool:
 
     def _replace(self, worker, workers, selector):
         selector.unregister(worker.results)
-        worker.process.kill()
-        worker.stop()
+        worker.stop()  # SIGTERM: it closes its sandbox (and cleans its folder); SIGKILL if it does not
         workers.remove(worker)
         worker.job = None
 
