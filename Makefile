@@ -23,7 +23,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade clean help
+.PHONY: setup data lab lint test test-notebooks test-browser site bench notebooks colab hooks release grade autograder bench-grading clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -37,6 +37,9 @@ help:
 	@echo "make bench  - epoch-time ratios of the course's cells vs Keras' built-ins (TF and JAX)"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
 	@echo "make grade HW=hw1 NB=submission.ipynb - execute and grade one submission"
+	@echo "make grade HW=hw1 SUBMISSIONS=dir/ [OUT=grades/hw1] [ROSTER=roster.csv] [WORKERS=2] - grade a class"
+	@echo "make autograder HW=hw1 - the Gradescope autograder zip in autograder/hw1.zip"
+	@echo "make bench-grading - grading throughput (submissions per minute) with 1 and 2 workers"
 	@echo "make site   - render every notebook with its outputs to a static HTML site in site/"
 
 $(BIN)/python:
@@ -107,9 +110,25 @@ release: setup
 	$(BIN)/python -m course_utils.grading release --source notebooks/homework --out releases
 
 # Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
+# Grade a class:        make grade HW=hw1 SUBMISSIONS=dir/ [OUT=grades/hw1] [ROSTER=roster.csv] [WORKERS=2] [FORCE=1]
 grade: setup data
-	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
+	@test -n "$(HW)" -a -n "$(NB)$(SUBMISSIONS)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; \
+	  echo "   or: make grade HW=hw1|hw2|hw3 SUBMISSIONS=dir/ [OUT=grades/HW] [ROSTER=roster.csv] [WORKERS=N] [FORCE=1]"; exit 2; }
+ifneq ($(SUBMISSIONS),)
+	$(BIN)/python -m course_utils.grading grade $(HW) $(SUBMISSIONS) --out "$(or $(OUT),grades/$(HW))" \
+	  $(if $(ROSTER),--roster "$(ROSTER)") $(if $(WORKERS),--workers $(WORKERS)) $(if $(FORCE),--force)
+else
 	$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)")
+endif
+
+# The Gradescope autograder of one assignment (upload it as the assignment's "Zip file upload").
+autograder: setup
+	@test -n "$(HW)" || { echo "usage: make autograder HW=hw1|hw2|hw3"; exit 2; }
+	$(BIN)/python -m course_utils.grading.gradescope build $(HW) --out autograder/$(HW).zip
+
+# Grading throughput: a generated batch graded with 1 and 2 workers, and where one submission's time goes.
+bench-grading: setup data
+	$(BIN)/python -m course_utils.grading.bench
 
 clean:
 	rm -rf $(REPORTS) .pytest_cache
