@@ -5,7 +5,8 @@ graded: the report says why), 2 for a usage error (unknown assignment, missing n
 path that cannot be written - checked before grading). A report is always printed and written,
 also when the grader is interrupted (SIGINT, SIGTERM, SIGHUP: the sandbox is killed first); it is
 written to a temporary file and renamed, once every process of the submission has been killed.
-``python -m course_utils.grading hw1 NOTEBOOK`` is accepted as a short form of ``grade``.
+``python -m course_utils.grading hw1 NOTEBOOK`` is accepted as a short form of ``grade``. Several
+notebooks, a folder, or ``--out DIR``: a whole class, by :mod:`course_utils.grading.batch`.
 """
 
 import argparse
