@@ -190,16 +190,20 @@ def grade_batch(assignment, sources, out, workers=None, roster=None, force=False
 
     spec = get_assignment(assignment)
     stream = stream or sys.stderr
-    rows, jobs = plan(spec, sources, out, roster)
     workers = workers if workers is not None else len(os.sched_getaffinity(0))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UsageError(f"--workers must be a whole number, at least 1, got {workers!r}")
     if time_limit is not None and (isinstance(time_limit, bool) or not time_limit >= 1):
         raise UsageError(f"--time-limit must be a number of seconds, at least 1, got {time_limit!r}")
+    rows, jobs = plan(spec, sources, out, roster)
     version = grader_version()
     todo = []
     for job in jobs:
-        job["sha256"] = sha256_file(job["path"])
+        try:
+            job["sha256"] = sha256_file(job["path"])
+        except OSError as exc:  # unreadable: a row saying so, nothing saved (it is retried next time)
+            job.result = failure_report(spec, job["path"], f"cannot read {Path(job['path']).name}: {exc.strerror}")
+            continue
         if time_limit is not None:
             job["time_limit"] = time_limit
         kept = None if force else _reusable(job, version)

@@ -133,7 +133,7 @@ def profile(assignment="hw1"):
     steps += list(spent.items())
     steps.append(("checks (grader side, all questions)", sum(q.seconds for q in report.questions)))
     accounted = sum(seconds for _, seconds in steps[1:]) + sum(q.seconds for q in report.questions)
-    steps.append(("the rest (reading, loading checks, waiting)", max(0.0, report.grading_seconds - accounted)))
+    steps.append(("the rest (first imports in the grader, waits)", max(0.0, report.grading_seconds - accounted)))
     steps.append(("grade_notebook in all", report.grading_seconds))
     return steps, report.score, {"kernel": cpu["kernel"], "grader": grader_cpu + time.process_time()}
 

@@ -143,14 +143,20 @@ def find_notebook(folder, assignment):
 
 
 def run(assignment, root):
-    """Grade ``root/submission`` and write ``root/results/results.json``; the exit status."""
+    """Grade ``root/submission`` and write ``root/results/results.json``; the exit status (1, and no
+    results, where this container cannot make the sandbox: students then see that the autograder failed)."""
     from course_utils.grading.batch import failure_report
     from course_utils.grading.gradebook import write_atomic
     from course_utils.grading.provenance import grader_version, sha256_file
     from course_utils.grading.report import format_report
     from course_utils.grading.runner import grade_notebook
 
+    from course_utils.grading.sandbox import ADVICE, unavailable
+
     spec, root = get_assignment(assignment), Path(root)
+    if unavailable():  # no results.json: Gradescope shows the autograder failed (a regrade fixes it), not a 0
+        print(f"cannot grade: no sandbox in this container: {unavailable()} {ADVICE}")
+        return 1
     (root / "results").mkdir(parents=True, exist_ok=True)
     notebook, reason = find_notebook(root / "submission", spec)
     if notebook is None:
