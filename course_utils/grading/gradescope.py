@@ -150,7 +150,6 @@ def run(assignment, root):
     from course_utils.grading.provenance import grader_version, sha256_file
     from course_utils.grading.report import format_report
     from course_utils.grading.runner import grade_notebook
-
     from course_utils.grading.sandbox import ADVICE, unavailable
 
     spec, root = get_assignment(assignment), Path(root)
