@@ -145,7 +145,10 @@ class Progress:
         left = (self.total - self.done) / rate * 60 if rate else 0
         line = (f"[{self.done}/{self.total}] {100 * self.done // max(self.total, 1)}% {rate:.1f}/min "
                 f"ETA {int(left) // 60}m{int(left) % 60:02d}s  {text}")  # fmt: skip
-        self.stream.write(f"\r\033[K{line}" if self.tty else line + "\n")
+        if self.tty:
+            filled = 24 * self.done // max(self.total, 1)
+            line = f"\r\033[K{'█' * filled}{'░' * (24 - filled)} {line}"
+        self.stream.write(line if self.tty else line + "\n")
         if self.tty and self.done == self.total:
             self.stream.write("\n")
         self.stream.flush()

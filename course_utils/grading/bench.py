@@ -139,15 +139,21 @@ def profile(assignment="hw1"):
 
 
 def throughput(folder, workers, assignment="hw1"):
-    """``(submissions, seconds)`` grading every notebook in ``folder`` from scratch with ``workers``."""
+    """``(submissions, seconds, grader CPU seconds)`` grading every notebook in ``folder`` from scratch.
+
+    The CPU seconds are the grader processes' (the workers): the kernels' are not counted (their
+    sandboxes are killed, never reaped by the worker).
+    """
+    import resource
+
     from course_utils.grading.batch import grade_batch
 
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as out, open(os.devnull, "w") as quiet:
-        begin = time.perf_counter()
+        before, begin = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         grade_batch(assignment, [folder], out, workers=workers, stream=quiet)
-        seconds = time.perf_counter() - begin
+        seconds, after = time.perf_counter() - begin, resource.getrusage(resource.RUSAGE_CHILDREN)
         graded = len(list((Path(out) / "reports").glob("*.json")))
-    return graded, seconds
+    return graded, seconds, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def _load():
@@ -177,9 +183,9 @@ def main(argv=None):
         made = generate(Path(folder), args.count)
         print(f"batch: {args.count} hw1 notebooks ({', '.join(f'{n} {k}' for k, n in made.items())})")
         for workers in args.workers:
-            graded, seconds = throughput(Path(folder), workers)
+            graded, seconds, grader = throughput(Path(folder), workers)
             print(f"  {workers} worker(s): {graded} graded in {seconds:.0f} s = {60 * graded / seconds:.1f} "
-                  f"submissions/min ({_load()})")  # fmt: skip
+                  f"submissions/min; grader processes {grader / graded:.2f} CPU s per submission ({_load()})")  # fmt: skip
     return 0
 
 
