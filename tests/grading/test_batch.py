@@ -152,6 +152,9 @@ def test_resume_after_ctrl_c_regrades_nothing_that_finished(tmp_path):
     with open(log, "w") as stream:
         grade_batch("hw1", [subs], out, workers=1, stream=stream)
     assert "2 already graded, 1 to grade" in log.read_text() and rows_of(out)["ann"]["Q1"] == "2"
+    with open(log, "w") as stream:
+        grade_batch("hw1", [subs], out, workers=2, force=True, stream=stream)
+    assert "0 already graded, 3 to grade" in log.read_text()
 
 
 def test_usage_errors_exit_2_before_grading(tmp_path, capsys):
