@@ -218,6 +218,10 @@ def grade_batch(assignment, sources, out, workers=None, roster=None, force=False
         raise UsageError(f"no grading sandbox on this machine: {unavailable()} {ADVICE}")
     stream.write(f"{spec.name}: {len(rows)} students, {len(jobs)} notebooks: {len(jobs) - len(todo)} already graded, "
                  f"{len(todo)} to grade with {min(workers, max(len(todo), 1))} worker(s) (grader {version})\n")  # fmt: skip
+    if todo and not _compiled("tensorflow"):
+        stream.write("warning: this environment has no compiled bytecode for TensorFlow; sandboxed kernels cannot "
+                     "write it, so each one compiles TensorFlow again (about 3x the CPU per submission). "
+                     f"Run once: {sys.executable} -m compileall -q {Path(sys.prefix) / 'lib'}\n")  # fmt: skip
     progress = Progress(len(todo), stream)
 
     def done(job, result):
@@ -245,6 +249,14 @@ def grade_batch(assignment, sources, out, workers=None, roster=None, force=False
     write_outputs(rows, spec, out)
     stream.write(f"{gradebook.summary(rows)}\ngradebook: {Path(out) / 'gradebook.csv'}\n")
     return 0 if not interrupted and all(r.full_marks for r in rows) else 1
+
+
+def _compiled(package):
+    """False when ``package`` is installed without its ``__pycache__`` (True when absent: nothing to say)."""
+    from importlib.util import find_spec
+
+    spec = find_spec(package)
+    return spec is None or spec.origin is None or (Path(spec.origin).parent / "__pycache__").is_dir()
 
 
 def _limit(spec):
