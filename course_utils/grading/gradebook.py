@@ -87,8 +87,16 @@ def write_atomic(path, text):
     path = Path(path)
     with tempfile.NamedTemporaryFile("w", dir=path.parent, prefix=f".{path.name}.", delete=False,
                                      encoding="utf-8", newline="") as handle:  # fmt: skip
-        handle.write(text)
-    os.replace(handle.name, path)
+        try:
+            handle.write(text)
+        except BaseException:  # Ctrl-C or a full disk: no half-written file left behind
+            os.unlink(handle.name)
+            raise
+    try:
+        os.replace(handle.name, path)
+    except BaseException:
+        os.unlink(handle.name)
+        raise
 
 
 def summary(rows):

@@ -118,6 +118,9 @@ class Pool:
                     on_done(job, {"failure": f"grading took longer than {limit(job):.0f} s and was stopped"})
         finally:
             signal.signal(signal.SIGTERM, previous)
+            for worker in workers:  # all at once: they close their sandboxes in parallel
+                if worker.process.poll() is None:
+                    worker.process.terminate()
             for worker in workers:
                 worker.stop()
 
