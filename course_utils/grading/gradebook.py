@@ -15,6 +15,7 @@ means there is no grade to enter yet (see ``status``). Statuses, in the order st
 * ``pending``      - not graded yet (the batch was interrupted: run it again to resume).
 """
 
+import contextlib
 import csv
 import io
 import os
@@ -95,7 +96,8 @@ def write_atomic(path, text):
     try:
         os.replace(handle.name, path)
     except BaseException:
-        os.unlink(handle.name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(handle.name)
         raise
 
 
