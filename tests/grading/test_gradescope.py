@@ -11,7 +11,7 @@ import zipfile
 import pytest
 
 from course_utils.grading.__main__ import main
-from course_utils.grading.gradescope import REPOSITORY, build, results, run, validate
+from course_utils.grading.gradescope import REPOSITORY, build, is_public, results, run, validate
 
 from .sandboxed import requires_sandbox, write
 from .test_batch import HALF, solution
@@ -68,7 +68,10 @@ def test_run_autograder_gives_schema_valid_results_with_the_same_points_as_the_c
     details = [t for t in data["tests"] if t["visibility"] == "after_due_date"]
     assert details and all(t["max_score"] == 0 for t in details)
     assert "tanh is missing" in " ".join(t["output"] for t in details)
-    assert "tanh is missing" not in " ".join(t["output"] for t in scored)  # hidden checks' hints wait
+    visible = [line for t in scored for line in t["output"].splitlines()]
+    for question in cli["questions"]:  # each hidden check's result and hint wait for the due date
+        for check in (c for c in question["checks"] if not is_public(c)):
+            assert not [line for line in visible if line[2:].startswith(check["label"])], check["label"]
     assert data["stdout_visibility"] == "hidden" and "total 16/20 points" in done.stdout
 
 
