@@ -27,7 +27,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 NBSTRIPOUT_KEEP := --keep-output --keep-count
 NOTEBOOKS := $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' | sort)
 
-.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench bench-models notebooks colab hooks release grade student clean help
+.PHONY: venv setup setup-dev lock upgrade test-latest test-portability data lab lint test test-notebooks test-browser site bench bench-models notebooks colab hooks release grade student autograder bench-grading clean help
 
 help:
 	@echo "make lab    - set up (first time only) and open JupyterLab on notebooks/"
@@ -46,6 +46,9 @@ help:
 	@echo "make bench-models - the real-data showcases over seeds 0 1 2: mean ± std vs baselines, time per run"
 	@echo "make release - student homework notebooks (solutions stubbed, fully stripped) into releases/"
 	@echo "make grade HW=hw1 NB=submission.ipynb - run one submission in a sandbox and grade it (exit 0/1/2)"
+	@echo "make grade HW=hw1 SUBMISSIONS=dir/ [OUT=grades/hw1] [ROSTER=roster.csv] [WORKERS=2] - grade a class"
+	@echo "make autograder HW=hw1 - the Gradescope autograder zip in autograder/hw1.zip"
+	@echo "make bench-grading - grading throughput (submissions per minute) with 1 and 2 workers"
 	@echo "make site   - the course site in site/ (MkDocs Material): open site/index.html, no network needed"
 	@echo "make student [STUDENT_REPO=url] - the student edition (no solutions, no grader) as a git repository in dist/student/"
 
@@ -153,11 +156,27 @@ student: setup-dev
 	$(BIN)/python -m course_utils.grading student --out dist/student $(if $(STUDENT_REPO),--repo "$(STUDENT_REPO)")
 
 # Grade one submission: make grade HW=hw1 NB=path/to/submission.ipynb [REPORT=path/to/report.json]
+# Grade a class:        make grade HW=hw1 SUBMISSIONS=dir/ [OUT=grades/hw1] [ROSTER=roster.csv] [WORKERS=2] [FORCE=1]
 grade: setup-dev data
-	@test -n "$(HW)" -a -n "$(NB)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; exit 2; }
+	@test -n "$(HW)" -a -n "$(NB)$(SUBMISSIONS)" || { echo "usage: make grade HW=hw1|hw2|hw3 NB=submission.ipynb [REPORT=report.json]"; \
+	  echo "   or: make grade HW=hw1|hw2|hw3 SUBMISSIONS=dir/ [OUT=grades/HW] [ROSTER=roster.csv] [WORKERS=N] [FORCE=1]"; exit 2; }
+ifneq ($(SUBMISSIONS),)
+	$(BIN)/python -m course_utils.grading grade $(HW) $(SUBMISSIONS) --out "$(or $(OUT),grades/$(HW))" \
+	  $(if $(ROSTER),--roster "$(ROSTER)") $(if $(WORKERS),--workers $(WORKERS)) $(if $(FORCE),--force)
+else
 	@$(BIN)/python -m course_utils.grading grade $(HW) "$(NB)" $(if $(REPORT),--json "$(REPORT)"); status=$$?; \
 	  echo "grader exit status $$status (0 full marks, 1 points lost, 2 usage error; make reports any failure as 2)"; \
 	  exit $$status
+endif
+
+# The Gradescope autograder of one assignment (upload it as the assignment's "Zip file upload").
+autograder: setup-dev
+	@test -n "$(HW)" || { echo "usage: make autograder HW=hw1|hw2|hw3"; exit 2; }
+	$(BIN)/python -m course_utils.grading.gradescope build $(HW) --out autograder/$(HW).zip
+
+# Grading throughput: a generated batch graded with 1 and 2 workers, and where one submission's time goes.
+bench-grading: setup-dev data
+	$(BIN)/python -m course_utils.grading.bench
 
 # New versions, on purpose: re-resolve the locks from pyproject.toml's ranges (newest releases),
 # reinstall, re-execute every notebook so stored outputs match them, then run every check.

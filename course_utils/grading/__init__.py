@@ -7,6 +7,7 @@ student edition ever has it (students get ``course_utils.selfcheck``). The sourc
 
     release                                   # student notebooks -> releases/ (solutions stubbed, outputs cleared)
     grade ASSIGNMENT NOTEBOOK [--json PATH]   # run a submission in a sandbox, check it from outside, report
+    grade ASSIGNMENT SUBMISSIONS... --out DIR # a whole class: reports, feedback, gradebook.csv (resumable)
     public [--check]                          # the public checks students run, from the references
 
 Where to find each idea:
@@ -24,6 +25,14 @@ Where to find each idea:
 * ``checks_hw1``, ``checks_hw2``, ``checks_hw3`` - each assignment's hidden checks and references
 * ``mistakes_hw1`` - assignment 1's references with known mistakes planted, and its LSTM probes
 * ``public_cases`` - writes ``course_utils/selfcheck/cases/`` (public inputs and expected outputs)
+
+A whole class (``grade ASSIGNMENT SUBMISSIONS... --out DIR``), built on ``grade_notebook`` and the report:
+
+* ``batch``       - plan, resume, grade in workers, write the outputs; ``workers`` - the grader processes
+* ``submissions`` - student ids from files and folders, the roster; ``provenance`` - sha256, grader version
+* ``gradebook``   - statuses and ``gradebook.csv``; ``feedback`` - the Markdown handed back to a student
+* ``gradescope``  - the Gradescope autograder zip (``autograder/``: its scripts, the results schema)
+* ``bench``       - grading throughput (``make bench-grading``)
 
 Nothing heavy is imported until used: ``checks_hw1`` needs NumPy only, ``checks_hw2`` and
 ``checks_hw3`` import Keras.

@@ -6,7 +6,8 @@ path that cannot be written - checked before grading) or a machine that cannot m
 no report is written: the student's grade is not the machine's fault). A report is always printed and written,
 also when the grader is interrupted (SIGINT, SIGTERM, SIGHUP: the sandbox is killed first); it is
 written to a temporary file and renamed, once every process of the submission has been killed.
-``python -m course_utils.grading hw1 NOTEBOOK`` is accepted as a short form of ``grade``.
+``python -m course_utils.grading hw1 NOTEBOOK`` is accepted as a short form of ``grade``. Several
+notebooks, a folder, or ``--out DIR``: a whole class, by :mod:`course_utils.grading.batch`.
 """
 
 import argparse
@@ -17,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course_utils.grading import batch
 from course_utils.grading.assignments import ASSIGNMENTS
 
 
@@ -136,17 +138,22 @@ def main(argv=None):
     release.add_argument("--out", default="releases", help="folder to write the student notebooks to")
     grade = commands.add_parser("grade", help="execute a submitted notebook in a sandbox and grade it")
     grade.add_argument("assignment", choices=sorted(ASSIGNMENTS))
-    grade.add_argument("notebook", help="the submitted .ipynb")
+    grade.add_argument("notebook", nargs="+", help="the submitted .ipynb; several, or folders, with --out (batch)")
     grade.add_argument("--json", help="where to write the JSON report (default: REPORTS/NOTEBOOK.ASSIGNMENT.json)")
     grade.add_argument("--reports", default="reports/grading", help="folder for reports when --json is not given")
     grade.add_argument("--time-limit", type=float, help="seconds for the whole notebook (default: per assignment)")
     grade.add_argument("--seed", type=int, help=argparse.SUPPRESS)  # to reproduce a run; default: secret
+    batch.add_arguments(grade)
     public = commands.add_parser("public", help="write the public checks students run (from the references)")
     public.add_argument("--check", action="store_true", help="only report whether the saved checks are up to date")
     student = commands.add_parser("student", help="write the student edition (a git repository) for students to clone")
     student.add_argument("--out", default="dist/student", help="folder to write it to (replaced if an earlier edition)")
     student.add_argument("--repo", help="the student repository's URL (default: pyproject.toml [tool.course])")
     args = parser.parse_args(argv)
+    if args.command == "grade" and batch.wants_batch(args):
+        return batch.main(args)
+    if args.command == "grade":
+        args.notebook = args.notebook[0]
     return {"release": _release, "grade": _grade, "public": _public, "student": _student}[args.command](args)
 
 
