@@ -22,6 +22,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import sys
 import time
 from pathlib import Path
@@ -237,6 +238,9 @@ def grade_batch(assignment, sources, out, workers=None, roster=None, force=False
 
     interrupted = False
     limit_of = _limit(spec)
+    # Ctrl-C must stop a batch even when this process was started with SIGINT ignored (a child of a
+    # background job, of pytest-xdist, of nohup inherits that, and Python then keeps ignoring it).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if todo:
             with open(Path(out) / "grading.log", "ab") as log:
@@ -244,6 +248,8 @@ def grade_batch(assignment, sources, out, workers=None, roster=None, force=False
     except KeyboardInterrupt:
         interrupted = True
         stream.write("\ninterrupted: finished reports are kept; run the same command again to grade the rest\n")
+    finally:
+        signal.signal(signal.SIGINT, previous)
     for row in rows:
         finish_row(row, spec)
     write_outputs(rows, spec, out)
