@@ -79,8 +79,8 @@ def time_limit(seconds):
 class Remote:
     """A student object that stayed in the kernel: call it, call a method, read an attribute."""
 
-    def __init__(self, submission, target, type_name=""):
-        self.submission, self.target, self.type_name = submission, target, type_name
+    def __init__(self, submission, target, type_name="", bases=()):
+        self.submission, self.target, self.type_name, self.bases = submission, target, type_name, list(bases)
 
     def __call__(self, *args, **kwargs):
         return self.submission.request("call", target=self.target, args=list(args), kwargs=kwargs)["value"]
@@ -166,9 +166,10 @@ def need(student, name, kind="function"):
         raise StudentError(f"`{name}` should be a function, but it is a {what} (was it overwritten?).")
     if kind == "class" and not info.get("is_class"):
         raise StudentError(f"`{name}` should be a class, but it is a {what}.")
-    handle = Remote(student, name, what)
-    handle.bases = [str(b) for b in info.get("bases", [])] if isinstance(info.get("bases"), list) else []
-    return handle
+    bases = (
+        [str(b) for b in info["bases"]] if isinstance(info.get("bases"), list) else []
+    )  # a class's, as the kernel says
+    return Remote(student, name, what, bases)
 
 
 def short(exc):
