@@ -225,10 +225,10 @@ class Grade:
     def __init__(self, question):
         self.result = QuestionResult(question.id, question.title, question.points)
 
-    def award(self, label, points, passed, hint=None):
+    def award(self, label, points, passed, hint=None, public=False):
         """Record one check worth ``points``; ``hint`` says what to fix when it failed."""
         self.result.checks.append(Check(label, points if passed else 0, points, bool(passed),
-                                        None if passed else (hint or "incorrect")))  # fmt: skip
+                                        None if passed else (hint or "incorrect"), public))  # fmt: skip
         return bool(passed)
 
 
@@ -238,7 +238,7 @@ def run_public(student, grade, cases):
 
     for case in cases:
         hint = run_case(lambda request: student._exchange(student._plain(request)), case)
-        grade.award(f"public check: {case['label']}", 0, hint is None, hint)
+        grade.award(f"public check: {case['label']}", 0, hint is None, hint, public=True)
 
 
 def run_question(question, student, rng, limit=None, public=()):
