@@ -79,8 +79,8 @@ def time_limit(seconds):
 class Remote:
     """A student object that stayed in the kernel: call it, call a method, read an attribute."""
 
-    def __init__(self, submission, target, type_name=""):
-        self.submission, self.target, self.type_name = submission, target, type_name
+    def __init__(self, submission, target, type_name="", bases=()):
+        self.submission, self.target, self.type_name, self.bases = submission, target, type_name, list(bases)
 
     def __call__(self, *args, **kwargs):
         return self.submission.request("call", target=self.target, args=list(args), kwargs=kwargs)["value"]
@@ -166,9 +166,10 @@ def need(student, name, kind="function"):
         raise StudentError(f"`{name}` should be a function, but it is a {what} (was it overwritten?).")
     if kind == "class" and not info.get("is_class"):
         raise StudentError(f"`{name}` should be a class, but it is a {what}.")
-    handle = Remote(student, name, what)
-    handle.bases = [str(b) for b in info.get("bases", [])] if isinstance(info.get("bases"), list) else []
-    return handle
+    bases = (
+        [str(b) for b in info["bases"]] if isinstance(info.get("bases"), list) else []
+    )  # a class's, as the kernel says
+    return Remote(student, name, what, bases)
 
 
 def short(exc):
@@ -224,10 +225,10 @@ class Grade:
     def __init__(self, question):
         self.result = QuestionResult(question.id, question.title, question.points)
 
-    def award(self, label, points, passed, hint=None):
+    def award(self, label, points, passed, hint=None, public=False):
         """Record one check worth ``points``; ``hint`` says what to fix when it failed."""
         self.result.checks.append(Check(label, points if passed else 0, points, bool(passed),
-                                        None if passed else (hint or "incorrect")))  # fmt: skip
+                                        None if passed else (hint or "incorrect"), public))  # fmt: skip
         return bool(passed)
 
 
@@ -237,7 +238,7 @@ def run_public(student, grade, cases):
 
     for case in cases:
         hint = run_case(lambda request: student._exchange(student._plain(request)), case)
-        grade.award(f"public check: {case['label']}", 0, hint is None, hint)
+        grade.award(f"public check: {case['label']}", 0, hint is None, hint, public=True)
 
 
 def run_question(question, student, rng, limit=None, public=()):

@@ -16,6 +16,7 @@ the kernel (a new sandbox) when it needs one: :class:`~course_utils.grading.runn
 import ast
 import base64
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -79,7 +80,7 @@ class SandboxKernel:
         connection, _ = write_connection_file(
             str(channel / "kernel.json"), ip=str(channel / "k"), transport="ipc", key=os.urandom(32).hex().encode()
         )
-        argv = [sys_executable(), "-s", "-m", "ipykernel_launcher", "-f", connection,
+        argv = [sys.executable, "-s", "-m", "ipykernel_launcher", "-f", connection,
                 "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]  # fmt: skip
         self.process = sandbox.start(self._tmp.name, argv, self.hidden)
         context = zmq.Context()
@@ -197,10 +198,3 @@ class SandboxKernel:
             return answer
         except Exception as exc:
             return {"fault": f"a malformed answer ({type(exc).__name__})"}
-
-
-def sys_executable():
-    """The interpreter of this environment, as invoked (a virtual environment's ``bin/python``)."""
-    import sys
-
-    return sys.executable

@@ -18,6 +18,7 @@ class Check:
     max_points: int
     passed: bool
     hint: str | None = None
+    public: bool = False  # one of the students' self-check cases (else hidden: new random inputs each run)
 
 
 @dataclass

@@ -118,6 +118,8 @@ def start(private, argv, hidden=(), timeout=20.0):
 
     ``private`` is a fresh folder of the grader's; ``private/channel`` is the only host folder the
     sandbox may write (made for it here). Raises :class:`SandboxUnavailable` if set-up fails.
+    The launcher dies with the THREAD that called this (a parent-death signal): call it from a thread
+    that outlives the sandbox (the main thread, or a batch grader's worker process).
     """
     private = Path(private)
     (private / "root").mkdir()
