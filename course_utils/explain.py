@@ -127,8 +127,10 @@ def _explain_into(model, table, prefix):
 
 
 def _input_shape(layer):
+    """The shape of the layer's input (its first input, e.g. the query, when it has several)."""
     try:
-        shape = layer.input.shape
+        first = layer.input
+        shape = (first[0] if isinstance(first, (list, tuple)) else first).shape
     except (AttributeError, ValueError):
         shapes = getattr(layer, "_build_shapes_dict", None) or {}
         if not shapes:
@@ -168,6 +170,10 @@ def layer_formula(layer, input_shape) -> Formula:
         key = "conv1d" if layer.use_bias else "conv1d_no_bias"
         k, f = layer.kernel_size[0], layer.filters
         return Formula(_bind(P.FORMULAS[key], k=k, c=d, f=f), P.conv1d_params(d, f, k, layer.use_bias))
+    if isinstance(layer, L.AdditiveAttention):
+        return Formula(_bind(P.FORMULAS["additive_attention"], d=d), P.additive_attention_params(d, layer.use_scale))
+    if isinstance(layer, L.MultiHeadAttention):
+        return _self_attention_formula(layer, d)
     if isinstance(layer, L.LayerNormalization):
         key = "layer_norm" if (layer.center and layer.scale) else "layer_norm_scale_only"
         return Formula(_bind(P.FORMULAS[key], d=d), P.layer_normalization_params(d, layer.center, layer.scale))
@@ -175,9 +181,22 @@ def layer_formula(layer, input_shape) -> Formula:
         return Formula("0 (no weights)", 0)
     raise ValueError(
         f"explain_params has no formula for layer {layer.name!r} of class {type(layer).__name__}. "
-        "Known: Dense, Embedding, SimpleRNN, LSTM, GRU, RNN(cell), Conv1D, LayerNormalization, "
-        "Bidirectional, TimeDistributed and weightless layers; add a function to course_utils.params."
+        "Known: Dense, Embedding, SimpleRNN, LSTM, GRU, RNN(cell), Conv1D, LayerNormalization, AdditiveAttention, "
+        "MultiHeadAttention (self-attention), Bidirectional, TimeDistributed and weightless layers; "
+        "add a function to course_utils.params."
     )
+
+
+def _self_attention_formula(layer, d):
+    config = layer.get_config()
+    h, k = config["num_heads"], config["key_dim"]
+    if config.get("use_gate") or config.get("output_shape") is not None or config["value_dim"] not in (None, k):
+        raise ValueError(
+            f"explain_params counts MultiHeadAttention as plain self-attention (value_dim = key_dim, no output_shape, "
+            f"no gate); layer {layer.name!r} is configured otherwise."
+        )
+    key = "multi_head_attention" if config["use_bias"] else "multi_head_attention_no_bias"
+    return Formula(_bind(P.FORMULAS[key], d=d, h=h, k=k), P.multi_head_attention_params(d, h, k, config["use_bias"]))
 
 
 def _cell_formula(cell, d):

@@ -37,6 +37,9 @@ FORMULAS = {
     "layer_norm_scale_only": "d",
     "bidirectional": "2 × (inner layer)",
     "time_distributed": "(inner layer), shared over time",
+    "additive_attention": "d",
+    "multi_head_attention": "4·d·h·k + 3·h·k + d",
+    "multi_head_attention_no_bias": "4·d·h·k",
 }
 
 _UNITS_HINT = "Pass the layer's number of units, e.g. 32."
@@ -176,3 +179,32 @@ def time_distributed_params(inner_params: int) -> int:
             "Pass the wrapped layer's parameter count."
         )
     return inner_params
+
+
+def additive_attention_params(input_dim: int, use_scale: bool = True) -> int:
+    """``d``: Keras' ``AdditiveAttention`` scores ``vᵀ tanh(q + k)``; its only weights are ``v``.
+
+    The projections ``W_s s_t`` and ``W_h h_i`` of Bahdanau's score are separate ``Dense``
+    layers without bias (``d·u`` each) in front of it.
+
+    >>> additive_attention_params(64)
+    64
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    return d if boolean(use_scale, "use_scale") else 0
+
+
+def multi_head_attention_params(input_dim: int, heads: int, key_dim: int, use_bias: bool = True) -> int:
+    """``4·d·h·k + 3·h·k + d``: self-attention over ``d`` features with ``h`` heads of size ``k``.
+
+    Each head projects every step to a query, a key and a value of ``k`` numbers (three
+    ``d × k`` matrices and ``k`` biases each); the ``h·k`` concatenated values are mapped
+    back to ``d`` features (``h·k × d`` and ``d`` biases). The sequence length never appears.
+
+    >>> multi_head_attention_params(16, heads=2, key_dim=8)   # 3·(16·16 + 16) + (16·16 + 16)
+    1088
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    h = positive_int(heads, "heads", "Pass the number of attention heads, e.g. 2.")
+    k = positive_int(key_dim, "key_dim", "Pass the size of each head's query and key, e.g. 8.")
+    return 4 * d * h * k + ((3 * h * k + d) if boolean(use_bias, "use_bias") else 0)

@@ -134,3 +134,16 @@ def test_bad_flags_and_inner_counts():
 def test_numpy_integers_are_sizes_too():
     np = pytest.importorskip("numpy")
     assert P.lstm_params(np.int64(2), np.int32(16)) == 1216
+
+
+def test_attention_counts_match_keras():
+    for heads, key_dim, d in [(1, 1, 1), (2, 8, 16), (4, 3, 7)]:
+        layer = keras.layers.MultiHeadAttention(heads, key_dim)
+        layer.build((None, 5, d), (None, 5, d))
+        assert P.multi_head_attention_params(d, heads, key_dim) == layer.count_params()
+    additive = keras.layers.AdditiveAttention()
+    additive.build([(None, 3, 9), (None, 4, 9)])
+    assert P.additive_attention_params(9) == additive.count_params() == 9
+    assert P.additive_attention_params(9, use_scale=False) == 0
+    with pytest.raises(ValueError, match="heads"):
+        P.multi_head_attention_params(8, 0, 4)
