@@ -16,7 +16,8 @@ A model enters as a function ``next_log_probs(rows, prefixes)``: ``rows`` (B,) s
 source each prefix belongs to, ``prefixes`` (B, t) holds the tokens written so far (t = 0 at
 the first step), and it returns the log-probabilities of the next token, shape (B, V).
 :func:`markov_log_probs` makes one from probability tables (for examples and tests),
-:func:`keras_log_probs` from a Keras encoder-decoder.
+:func:`keras_log_probs` from a Keras encoder-decoder (:func:`keras_sequence_log_prob` scores whole
+outputs of one in a single call).
 
 A model that prefers ``b`` at the first step, but whose best sentence starts with ``a``:
 
@@ -169,6 +170,22 @@ def markov_log_probs(first, transition):
     return next_log_probs
 
 
+def _int_matrix(x, name):
+    x = np.asarray(x)
+    if x.ndim != 2 or not np.issubdtype(x.dtype, np.integer):
+        raise ValueError(f"{name} must be a 2-D integer array (n, steps), got shape {x.shape} {x.dtype}.")
+    return x
+
+
+def _log_softmax_of(scores, from_logits):
+    from course_utils.charlm import log_softmax
+
+    if from_logits:
+        return log_softmax(scores)
+    with np.errstate(divide="ignore"):
+        return np.log(scores.astype(np.float64) / scores.sum(axis=-1, keepdims=True))
+
+
 def keras_log_probs(model, encoder_inputs, length, start, from_logits=True):
     """``next_log_probs`` of a Keras encoder-decoder trained with teacher forcing (notebooks 06 and 10).
 
@@ -178,11 +195,8 @@ def keras_log_probs(model, encoder_inputs, length, start, from_logits=True):
     (the padding after it cannot reach step ``t``). ``from_logits=False`` for a softmax output.
     """
     from course_utils._keras import keras
-    from course_utils.charlm import log_softmax
 
-    encoder_inputs = np.asarray(encoder_inputs)
-    if encoder_inputs.ndim != 2 or not np.issubdtype(encoder_inputs.dtype, np.integer):
-        raise ValueError(f"encoder_inputs must be a 2-D integer array (n, steps), got {encoder_inputs.shape}.")
+    encoder_inputs = _int_matrix(encoder_inputs, "encoder_inputs")
     length = positive_int(length, "length", "Use the output length, e.g. 6.")
     start = non_negative_int(start, "start", "Use the start-token id, e.g. 10.")
 
@@ -194,9 +208,27 @@ def keras_log_probs(model, encoder_inputs, length, start, from_logits=True):
         feed[:, 0] = start
         feed[:, 1 : t + 1] = prefixes
         scores = keras.ops.convert_to_numpy(model.predict_on_batch([encoder_inputs[rows], feed]))[:, t]
-        if from_logits:
-            return log_softmax(scores)
-        with np.errstate(divide="ignore"):
-            return np.log(scores.astype(np.float64) / scores.sum(axis=-1, keepdims=True))
+        return _log_softmax_of(scores, from_logits)
 
     return next_log_probs
+
+
+def keras_sequence_log_prob(model, encoder_inputs, sequences, start, from_logits=True):
+    """``log p(y | x)`` of whole outputs under a Keras encoder-decoder, in one teacher-forced call.
+
+    The same number as ``sequence_log_prob(keras_log_probs(...), sequences)``, which calls the
+    model once per step: a causal decoder reading ``[start, y_1 … y_{T−1}]`` gives every step's
+    distribution at once.
+    """
+    from course_utils._keras import keras
+
+    encoder_inputs, sequences = _int_matrix(encoder_inputs, "encoder_inputs"), _int_matrix(sequences, "sequences")
+    start = non_negative_int(start, "start", "Use the start-token id, e.g. 10.")
+    if len(sequences) != len(encoder_inputs):
+        raise ValueError(f"{len(sequences)} sequences for {len(encoder_inputs)} sources: give one per source.")
+    V = model.outputs[0].shape[-1]
+    if sequences.min() < 0 or sequences.max() >= V:
+        raise ValueError(f"sequences hold token ids outside 0..{V - 1}, the model's outputs.")
+    feed = np.concatenate([np.full((len(sequences), 1), start), sequences[:, :-1]], axis=1).astype(np.int32)
+    log_probs = _log_softmax_of(keras.ops.convert_to_numpy(model.predict_on_batch([encoder_inputs, feed])), from_logits)
+    return np.take_along_axis(log_probs, sequences[..., None], axis=-1)[..., 0].sum(axis=1)

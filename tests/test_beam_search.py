@@ -119,6 +119,19 @@ def test_keras_log_probs_match_the_model_softmax(tiny_keras):
         log_probs(np.arange(len(x)), np.zeros((len(x), 3), int))
 
 
+def test_one_call_scoring_equals_step_by_step_scoring(tiny_keras):
+    model, x = tiny_keras
+    y = np.random.default_rng(4).integers(0, 10, size=x.shape).astype(np.int32)
+    step_by_step = B.sequence_log_prob(B.keras_log_probs(model, x, length=3, start=START), y)
+    assert np.allclose(B.keras_sequence_log_prob(model, x, y, start=START), step_by_step, atol=1e-6)
+    beams, scores = B.beam_search(B.keras_log_probs(model, x, length=3, start=START), len(x), 3, width=2)
+    assert np.allclose(B.keras_sequence_log_prob(model, x, beams[:, 1], start=START), scores[:, 1], atol=1e-6)
+    with pytest.raises(ValueError, match="one per source"):
+        B.keras_sequence_log_prob(model, x, y[:2], start=START)
+    with pytest.raises(ValueError, match="outside"):
+        B.keras_sequence_log_prob(model, x, y + 10, start=START)
+
+
 def test_bad_inputs_are_refused_with_a_hint():
     model, _, _ = random_markov(0, V=3)
     with pytest.raises(ValueError, match="width must be a positive integer"):
