@@ -150,21 +150,17 @@ def train_by_length(model, data, epochs, batch_size=128, seed=0):
     ``data`` is :func:`reversal_by_length`'s dict; every epoch visits each length's training
     strings in batches, in a shuffled (seeded) order. Returns the mean loss of each epoch.
     """
-    epochs = positive_int(epochs, "epochs", "Use e.g. epochs=10.")
+    from course_utils.bucketing import fit_batches
+
     batch_size = positive_int(batch_size, "batch_size", "Use e.g. batch_size=128.")
     if not isinstance(data, dict) or not data:
         raise ValueError("data must be the dict {length: Splits} of reversal_by_length.")
-    batches = [(n, i) for n, split in data.items() for i in range(0, len(split["train"][0]), batch_size)]
-    rng = np.random.default_rng(seed)
-    losses = []
-    for _ in range(epochs):
-        total = 0.0
-        for j in rng.permutation(len(batches)):
-            n, i = batches[j]
-            x, y = (a[i : i + batch_size] for a in data[n]["train"])
-            total += float(model.train_on_batch([x, decoder_inputs(y)], y))
-        losses.append(total / len(batches))
-    return losses
+    batches = []
+    for splits in data.values():
+        x, y = splits["train"]
+        for i in range(0, len(x), batch_size):
+            batches.append(([x[i : i + batch_size], decoder_inputs(y[i : i + batch_size])], y[i : i + batch_size]))
+    return fit_batches(model, batches, epochs=epochs, seed=seed)["loss"]
 
 
 def accuracy_by_length(model, data, split="test"):
