@@ -53,6 +53,7 @@ def test_per_step_targets_are_cut_with_their_inputs_and_batches_are_seeded():
 def test_bad_input_is_refused():
     with pytest.raises(ValueError, match="post-padded"):
         Bk.make_batches(np.array([[0, 1, 2]]), [0], batch_size=1)
+    assert Bk.make_batches(np.array([[0, 1, 2]]), [0], batch_size=1, bucket=False)[0][0].tolist() == [[0, 1, 2]]
     with pytest.raises(ValueError, match="one per sequence"):
         Bk.make_batches(np.array([[1, 0]]), [0, 1], batch_size=1)
     with pytest.raises(ValueError, match="batch_size"):
@@ -78,5 +79,17 @@ def test_fit_batches_visits_each_batch_once_per_epoch_in_a_new_order():
     history = Bk.fit_batches(recorder, batches, epochs=3, seed=2)
     epochs = [recorder.seen[i : i + 6] for i in (0, 6, 12)]
     assert all(sorted(e) == [1, 2, 3, 4, 5, 6] for e in epochs) and len({tuple(e) for e in epochs}) > 1
-    assert history["loss"] == [3.5, 3.5, 3.5] and len(history["seconds"]) == 3
-    assert all(s >= 0 for s in history["seconds"])
+    assert history["loss"] == [3.5, 3.5, 3.5] and len(history["seconds"]) == len(history["cpu_seconds"]) == 3
+    assert all(s >= 0 for s in history["seconds"] + history["cpu_seconds"]) and "val_loss" not in history
+
+
+class Scored(Recorder):
+    def evaluate(self, x, y, verbose=0, return_dict=False):
+        assert return_dict and verbose == 0
+        return {"loss": float(len(self.seen)), "accuracy": 0.5}
+
+
+def test_fit_batches_scores_the_validation_data_after_every_epoch():
+    batches = [(np.ones((1, 2), dtype=np.int32), np.array([1])), (np.ones((1, 3), dtype=np.int32), np.array([2]))]
+    history = Bk.fit_batches(Scored(), batches, epochs=2, validation_data=(None, None))
+    assert history["val_loss"] == [2.0, 4.0] and history["val_accuracy"] == [0.5, 0.5]
