@@ -114,8 +114,24 @@ def name_sequences(names, codec, boundary="\n"):
     return x, y
 
 
-def build_char_model(vocab_size, units=128, embedding_dim=32, cell="gru", mask_zero=False, name="char_lm"):
-    """``Embedding → GRU/LSTM (every step) → Dense(vocab_size)`` giving next-character logits."""
+def build_char_model(
+    vocab_size,
+    units=128,
+    embedding_dim=32,
+    cell="gru",
+    mask_zero=False,
+    name="char_lm",
+    dropout=0.0,
+    recurrent_dropout=0.0,
+    stateful=False,
+    batch_size=None,
+):
+    """``Embedding → GRU/LSTM (every step) → Dense(vocab_size)`` giving next-character logits.
+
+    ``dropout`` and ``recurrent_dropout`` go to the recurrent layer (notebook 11). ``stateful=True``
+    keeps the last state of each batch as the next batch's initial state; it needs a fixed
+    ``batch_size`` (the number of parallel streams, see :mod:`course_utils.stateful`).
+    """
     from course_utils._keras import keras
 
     vocab_size = positive_int(vocab_size, "vocab_size", "Use codec.size.")
@@ -125,11 +141,24 @@ def build_char_model(vocab_size, units=128, embedding_dim=32, cell="gru", mask_z
     if cell not in layers:
         raise ValueError(f"cell must be 'gru' or 'lstm', got {cell!r}.")
     boolean(mask_zero, "mask_zero")
+    for rate, label in ((dropout, "dropout"), (recurrent_dropout, "recurrent_dropout")):
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+            raise ValueError(f"{label} must be a fraction in [0, 1), got {rate!r}. Use e.g. {label}=0.3.")
+    if boolean(stateful, "stateful"):
+        batch_size = positive_int(batch_size, "batch_size", "A stateful model needs a fixed batch size, e.g. 32.")
+        inputs = keras.Input(batch_shape=(batch_size, None), dtype="int32")
+    elif batch_size is not None:
+        raise ValueError("batch_size is only for stateful=True (a stateless model takes any batch size).")
+    else:
+        inputs = keras.Input(shape=(None,), dtype="int32")
+    recurrent = layers[cell](
+        units, return_sequences=True, dropout=dropout, recurrent_dropout=recurrent_dropout, stateful=stateful, name=cell
+    )
     return keras.Sequential(
         [
-            keras.Input(shape=(None,), dtype="int32"),
+            inputs,
             keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding"),
-            layers[cell](units, return_sequences=True, name=cell),
+            recurrent,
             keras.layers.Dense(vocab_size, name="logits"),
         ],
         name=name,

@@ -128,8 +128,10 @@ def _explain_into(model, table, prefix):
 
 
 def _input_shape(layer):
+    """The shape of the layer's input (its first input, e.g. the query, when it has several)."""
     try:
-        shape = layer.input.shape
+        first = layer.input
+        shape = (first[0] if isinstance(first, (list, tuple)) else first).shape
     except (AttributeError, ValueError):
         shapes = getattr(layer, "_build_shapes_dict", None) or {}
         if not shapes:
@@ -159,15 +161,31 @@ def layer_formula(layer, input_shape) -> Formula:
         return Formula(*P.formula("embedding", V=layer.input_dim, m=layer.output_dim))
     if isinstance(layer, L.Conv1D):
         return Formula(*P.formula("conv1d", k=layer.kernel_size[0], c=d, f=layer.filters, use_bias=layer.use_bias))
+    if isinstance(layer, L.AdditiveAttention):
+        return Formula(*P.formula("additive_attention", d=d, use_scale=layer.use_scale))
+    if isinstance(layer, L.MultiHeadAttention):
+        return _self_attention_formula(layer, d)
     if isinstance(layer, L.LayerNormalization):
         return Formula(*P.formula("layer_norm", d=d, center=layer.center, scale=layer.scale))
     if not layer.weights:
         return Formula("0 (no weights)", 0)
     raise ValueError(
         f"explain_params has no formula for layer {layer.name!r} of class {type(layer).__name__}. "
-        "Known: Dense, Embedding, SimpleRNN, LSTM, GRU, RNN(cell), Conv1D, LayerNormalization, "
-        "Bidirectional, TimeDistributed and weightless layers; add a function to course_utils.params."
+        "Known: Dense, Embedding, SimpleRNN, LSTM, GRU, RNN(cell), Conv1D, LayerNormalization, AdditiveAttention, "
+        "MultiHeadAttention (self-attention), Bidirectional, TimeDistributed and weightless layers; "
+        "add a function to course_utils.params."
     )
+
+
+def _self_attention_formula(layer, d):
+    config = layer.get_config()
+    h, k = config["num_heads"], config["key_dim"]
+    if config.get("use_gate") or config.get("output_shape") is not None or config["value_dim"] not in (None, k):
+        raise ValueError(
+            f"explain_params counts MultiHeadAttention as plain self-attention (value_dim = key_dim, no output_shape, "
+            f"no gate); layer {layer.name!r} is configured otherwise."
+        )
+    return Formula(*P.formula("multi_head_attention", d=d, h=h, k=k, use_bias=config["use_bias"]))
 
 
 def _cell_formula(cell, d):

@@ -53,6 +53,10 @@ FORMULAS = {
     "layer_norm_scale_only": "d",
     "bidirectional": "2 × (inner layer)",
     "time_distributed": "(inner layer), shared over time",
+    "additive_attention": "d",
+    "additive_attention_no_scale": "0",
+    "multi_head_attention": "4·d·h·k + 3·h·k + d",
+    "multi_head_attention_no_bias": "4·d·h·k",
 }
 
 _UNITS_HINT = "Pass the layer's number of units, e.g. 32."
@@ -239,6 +243,35 @@ def time_distributed_params(inner_params: int) -> int:
 
 
 # family -> (its count, the sizes that count takes in order, the switches it takes)
+def additive_attention_params(input_dim: int, use_scale: bool = True) -> int:
+    """``d``: Keras' ``AdditiveAttention`` scores ``vᵀ tanh(q + k)``; its only weights are ``v``.
+
+    The projections ``W_s s_t`` and ``W_h h_i`` of Bahdanau's score are separate ``Dense``
+    layers without bias (``d·u`` each) in front of it.
+
+    >>> additive_attention_params(64)
+    64
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    return d if boolean(use_scale, "use_scale") else 0
+
+
+def multi_head_attention_params(input_dim: int, heads: int, key_dim: int, use_bias: bool = True) -> int:
+    """``4·d·h·k + 3·h·k + d``: self-attention over ``d`` features with ``h`` heads of size ``k``.
+
+    Each head projects every step to a query, a key and a value of ``k`` numbers (three
+    ``d × k`` matrices and ``k`` biases each); the ``h·k`` concatenated values are mapped
+    back to ``d`` features (``h·k × d`` and ``d`` biases). The sequence length never appears.
+
+    >>> multi_head_attention_params(16, heads=2, key_dim=8)   # 3·(16·16 + 16) + (16·16 + 16)
+    1088
+    """
+    d = positive_int(input_dim, "input_dim", _DIM_HINT)
+    h = positive_int(heads, "heads", "Pass the number of attention heads, e.g. 2.")
+    k = positive_int(key_dim, "key_dim", "Pass the size of each head's query and key, e.g. 8.")
+    return 4 * d * h * k + ((3 * h * k + d) if boolean(use_bias, "use_bias") else 0)
+
+
 _FAMILIES = {
     "dense": (dense_params, ("d", "u"), ("use_bias",)),
     "embedding": (embedding_params, ("V", "m"), ()),
@@ -246,6 +279,8 @@ _FAMILIES = {
     "lstm": (lstm_params, ("d", "u"), ("use_bias",)),
     "gru": (gru_params, ("d", "u"), ("use_bias", "reset_after")),
     "conv1d": (conv1d_params, ("c", "f", "k"), ("use_bias",)),
+    "additive_attention": (additive_attention_params, ("d",), ("use_scale",)),
+    "multi_head_attention": (multi_head_attention_params, ("d", "h", "k"), ("use_bias",)),
     "layer_norm": (layer_normalization_params, ("d",), ("center", "scale")),
     "lstm_ablation": (lstm_ablation_params, ("d", "u"), ("use_bias",)),
     **{f"mut{v}": (partial(mut_params, variant=v), ("d", "u"), ("use_bias",)) for v in _MUT_BLOCKS},
@@ -290,7 +325,9 @@ def formula(kind: str, **arguments) -> tuple:
     return bind(FORMULAS[_formula_key(kind, **chosen)], **{k: v for k, v in arguments.items() if k in sizes}), value
 
 
-def _formula_key(kind, use_bias=True, reset_after=True, center=True, scale=True):
+def _formula_key(kind, use_bias=True, reset_after=True, center=True, scale=True, use_scale=True):
+    if kind == "additive_attention":
+        return kind if use_scale else "additive_attention_no_scale"
     if kind == "layer_norm":
         return "layer_norm" if center and scale else "layer_norm_scale_only"
     if not use_bias:

@@ -100,3 +100,23 @@ def test_the_courses_own_cells_explain_themselves(name):
     model = keras.Sequential([keras.Input(shape=(7, 4)), L.RNN(make_cell(name, 4), name="rnn"), L.Dense(1)])
     table = explain_params(model).assert_agree()
     assert table[0].layer_class == "RNN" and table[0].formula.endswith("[d=4, u=4]")
+
+
+@pytest.mark.parametrize("heads, key_dim, use_bias", [(1, 4, True), (2, 8, True), (3, 5, False)])
+def test_self_attention_and_additive_attention_counts(heads, key_dim, use_bias):
+    x = keras.Input(shape=(None, 12))
+    y = L.MultiHeadAttention(heads, key_dim, use_bias=use_bias, name="mha")(x, x)
+    query, key = L.Dense(6, use_bias=False, name="W_s")(y), L.Dense(6, use_bias=False, name="W_h")(y)
+    z = L.AdditiveAttention(name="additive")([query, y, key])
+    z = L.Attention(name="dot")([z, z])
+    table = explain_params(keras.Model(x, z))
+    assert table.all_agree and [r.name for r in table] == ["mha", "W_s", "W_h", "additive", "dot"], str(table)
+    assert table[0].keras_params == 4 * 12 * heads * key_dim + (3 * heads * key_dim + 12) * use_bias
+    assert table[3].formula == "d  [d=6]" and table[4].formula == "0 (no weights)"
+
+
+def test_cross_attention_with_another_output_size_is_refused():
+    q, v = keras.Input(shape=(None, 4)), keras.Input(shape=(None, 6))
+    model = keras.Model([q, v], L.MultiHeadAttention(2, 3, output_shape=5, name="cross")(q, v))
+    with pytest.raises(ValueError, match="plain self-attention"):
+        explain_params(model)

@@ -138,7 +138,7 @@ def test_numpy_integers_are_sizes_too():
 
 def test_formula_is_the_one_place_a_formula_is_chosen():
     """Every formula text is reachable through P.formula, and each agrees with its count function."""
-    sizes = {"d": 3, "u": 4, "V": 9, "m": 2, "k": 5, "c": 3, "f": 6}
+    sizes = {"d": 3, "u": 4, "V": 9, "m": 2, "k": 5, "c": 3, "f": 6, "h": 2}
     reached = set()
     for kind, (_, symbols, switches) in P._FAMILIES.items():
         for flags in ({}, *({name: False} for name in switches)):
@@ -146,7 +146,7 @@ def test_formula_is_the_one_place_a_formula_is_chosen():
             key = P._formula_key(kind, **flags)
             assert text == P.bind(P.FORMULAS[key], **{s: sizes[s] for s in symbols})
             reached.add(key)
-            assert isinstance(count, int) and count > 0
+            assert isinstance(count, int) and count >= 0  # an unscaled AdditiveAttention has no weights
     assert reached == set(P.FORMULAS) - {"bidirectional", "time_distributed"}
     assert P.formula("gru", d=2, u=3, use_bias=False, reset_after=False) == ("3·u·(d + u)  [d=2, u=3]", 45)
 
@@ -160,3 +160,16 @@ def test_formula_refuses_unknown_kinds_and_arguments():
         P.formula("lstm", d=3, u=4, reset_after=False)
     with pytest.raises(ValueError, match="input_dim must be a positive integer"):
         P.formula("mut2", d=0, u=4)
+
+
+def test_attention_counts_match_keras():
+    for heads, key_dim, d in [(1, 1, 1), (2, 8, 16), (4, 3, 7)]:
+        layer = keras.layers.MultiHeadAttention(heads, key_dim)
+        layer.build((None, 5, d), (None, 5, d))
+        assert P.multi_head_attention_params(d, heads, key_dim) == layer.count_params()
+    additive = keras.layers.AdditiveAttention()
+    additive.build([(None, 3, 9), (None, 4, 9)])
+    assert P.additive_attention_params(9) == additive.count_params() == 9
+    assert P.additive_attention_params(9, use_scale=False) == 0
+    with pytest.raises(ValueError, match="heads"):
+        P.multi_head_attention_params(8, 0, 4)
