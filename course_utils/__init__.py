@@ -27,6 +27,10 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``seq2seq``     - the digit-reversal task, teacher forcing, greedy decoding
 * ``forecasting`` - the last-value baseline and forecast errors
 * ``probes``      - what a recurrent layer's output depends on (does step t see the future?)
+* ``attention``, ``beam_search`` - notebook 10: attention scores, weights and context (held to Keras'
+  ``Attention``/``AdditiveAttention``), the reverser with and without attention, beam search vs greedy
+* ``masking``, ``bucketing``, ``stateful`` - notebook 11: masks and padding, batches by length, stateful
+  training with truncated BPTT
 * ``sliders``     - ``with_snapshot``: a live ipywidgets slider that also stores a figure at its defaults
 * ``charlm``, ``ngram``, ``textgen`` - character-level models, Kneser-Ney n-grams, sampling and scores
 * ``crf``, ``tagging``, ``ner`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger

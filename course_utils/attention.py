@@ -27,7 +27,7 @@ import numpy as np
 from course_utils._validation import positive_int
 
 # The digit-reversal task of notebook 06, reused here: one import, so a rename is a one-line change.
-from course_utils.configurations import (  # noqa: F401  (digits_text, START: re-exported for notebook 10)
+from course_utils.seq2seq import (  # noqa: F401  (digits_text, START: re-exported for notebook 10)
     START,
     decoder_inputs,
     digits_text,
