@@ -19,6 +19,10 @@ Where to find each idea:
 * ``course_utils.numpy_gated``, ``gradcheck``, ``gradients``, ``clipping`` - BPTT and gradient studies
 * ``course_utils.cells``      - from-scratch recurrent cells equal to Keras', and the lectures' variants
 * ``course_utils.crf``        - a linear-chain CRF layer (forward algorithm, Viterbi)
+* ``course_utils.attention``  - attention scores and context (NumPy = Keras), encoder-decoders with attention
+* ``course_utils.beam_search`` - beam search step by step; greedy and exhaustive search; log p(y | x)
+* ``course_utils.masking``, ``bucketing`` - padding, masks, batches bucketed by length
+* ``course_utils.stateful``   - stateful RNNs and truncated BPTT: streams, resets, carried-state losses
 * ``course_utils.grading``    - homework release and grader
 * ``course_utils.session``    - ``setup_notebook``: seeds, quiet logs, plot defaults
 * ``course_utils.nbrun``      - re-execute notebooks in place (``make notebooks``)
