@@ -2,23 +2,15 @@
 
 import numpy as np
 import pytest
+from padded_ids import post_padded
 
 from course_utils import bucketing as Bk
-
-
-def post_padded(seed, n=53, steps=20):
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(1, steps + 1, size=n)
-    ids = np.zeros((n, steps), dtype=np.int32)
-    for row, length in enumerate(lengths):
-        ids[row, :length] = rng.integers(1, 9, size=length)
-    return ids, lengths
 
 
 @pytest.mark.parametrize("bucket", [False, True])
 @pytest.mark.parametrize("seed", range(3))
 def test_every_sequence_once_with_its_own_target(bucket, seed):
-    ids, lengths = post_padded(seed)
+    ids, lengths = post_padded(seed, n=53, steps=20, vocabulary=9)
     batches = Bk.make_batches(ids, np.arange(len(ids)), batch_size=8, bucket=bucket, seed=seed)
     rows = np.concatenate([y for _, y in batches])
     assert sorted(rows.tolist()) == list(range(len(ids))) and [len(y) for _, y in batches].count(8) == 6
@@ -28,7 +20,7 @@ def test_every_sequence_once_with_its_own_target(bucket, seed):
 
 
 def test_buckets_hold_neighbouring_lengths_and_compute_fewer_steps():
-    ids, lengths = post_padded(4)
+    ids, lengths = post_padded(4, n=53, steps=20, vocabulary=9)
     bucketed = Bk.make_batches(ids, lengths, batch_size=8, bucket=True, seed=1)
     spans = sorted((y.min(), y.max()) for _, y in bucketed)
     assert all(hi <= next_lo for (_, hi), (next_lo, _) in zip(spans, spans[1:]))
@@ -40,7 +32,7 @@ def test_buckets_hold_neighbouring_lengths_and_compute_fewer_steps():
 
 
 def test_per_step_targets_are_cut_with_their_inputs_and_batches_are_seeded():
-    ids, _ = post_padded(5)
+    ids, _ = post_padded(5, n=53, steps=20, vocabulary=9)
     targets = ids * 10
     batches = Bk.make_batches(ids, targets, batch_size=10, bucket=True, seed=3)
     assert all(np.array_equal(y, x * 10) for x, y in batches)

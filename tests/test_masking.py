@@ -2,20 +2,12 @@
 
 import numpy as np
 import pytest
+from padded_ids import post_padded
 
 from course_utils import masking as M
 from course_utils._keras import keras
 
 L = keras.layers
-
-
-def post_padded(seed, n=6, steps=7):
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(1, steps + 1, size=n)
-    ids = np.zeros((n, steps), dtype=np.int32)
-    for row, length in enumerate(lengths):
-        ids[row, :length] = rng.integers(1, 50, size=length)
-    return ids, lengths
 
 
 @pytest.mark.parametrize("seed", range(4))
