@@ -151,18 +151,13 @@ def build_char_model(
         raise ValueError("batch_size is only for stateful=True (a stateless model takes any batch size).")
     else:
         inputs = keras.Input(shape=(None,), dtype="int32")
+    # Layers are made in this order (embedding, recurrent, logits): each draws its initializers' seeds
+    # when it is made, so another order would initialise the same seed differently.
+    embedding = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding")
     recurrent = layers[cell](
         units, return_sequences=True, dropout=dropout, recurrent_dropout=recurrent_dropout, stateful=stateful, name=cell
     )
-    return keras.Sequential(
-        [
-            inputs,
-            keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding"),
-            recurrent,
-            keras.layers.Dense(vocab_size, name="logits"),
-        ],
-        name=name,
-    )
+    return keras.Sequential([inputs, embedding, recurrent, keras.layers.Dense(vocab_size, name="logits")], name=name)
 
 
 def check_logits(logits, name="logits"):

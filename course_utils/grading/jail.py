@@ -88,6 +88,10 @@ def build_root(config):
     root = config["new_root"]
     mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount propagates back to the host
     _tmpfs(root, "16m", 0o755)
+    uid = gid = config["inner_id"]
+    # The private /tmp first: a course or virtual environment that lives under /tmp (a clone in
+    # /tmp/x) is then bound on top of it, read-only, instead of being hidden by it.
+    _tmpfs(root + "/tmp", config["tmp_size"], 0o1777, uid)
     for path in config["ro"]:
         _bind(path, root + path)
     for target, source in config.get("ro_at", {}).items():  # e.g. the students' course_utils at its usual path
@@ -95,8 +99,6 @@ def build_root(config):
     for link, target in config.get("links", {}).items():  # /bin -> usr/bin, ...
         os.makedirs(os.path.dirname(root + link), exist_ok=True)
         os.symlink(target, root + link)
-    uid = gid = config["inner_id"]
-    _tmpfs(root + "/tmp", config["tmp_size"], 0o1777, uid)
     _tmpfs(root + "/dev", "1m", 0o755)
     for device in ("null", "zero", "full", "random", "urandom"):
         _bind("/dev/" + device, f"{root}/dev/{device}", writable=True)
