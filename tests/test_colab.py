@@ -158,3 +158,12 @@ def test_a_tagged_cell_of_the_wrong_kind_is_an_error_not_overwritten():
     with pytest.raises(ValueError, match="the cell tagged 'colab-setup' should be a code cell"):
         colab.apply(nb, REPO, "notebooks/x.ipynb")
     assert nb.cells[-1].source == "notes"
+
+
+def test_the_setup_cell_is_folded_away_in_colab_and_jupyterlab():
+    """Students see a one-line title, not the installation code (issue 18: test machinery out of the text)."""
+    for path in notebook_paths([ROOT / "notebooks"]):
+        nb = nbformat.read(path, as_version=4)
+        (cell,) = [c for c in nb.cells if colab.SETUP_TAG in c.metadata.get("tags", [])]
+        assert cell.metadata["cellView"] == "form" and cell.metadata["jupyter"]["source_hidden"] is True, path.name
+        assert cell.source.startswith("# @title "), f"{path.name}: Colab's form view shows the # @title line"

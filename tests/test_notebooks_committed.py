@@ -56,18 +56,17 @@ def test_imports_only_from_course_utils_and_libraries(path):
                 assert root not in {"tests", "conftest"}, f"{path.name} imports test code: {line}"
 
 
+NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "nbval-check-output", "nbval-raises-exception"}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_nbval_markers_are_alone_on_their_line(path):
-    """nbval recognises `# NBVAL_IGNORE_OUTPUT` only alone on its line; a reason goes on the next line."""
+def test_nbval_markers_live_in_cell_metadata_with_a_reason(path):
+    """Test machinery stays out of the teaching text: nbval's cell tags, each with its reason, not comments."""
     nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        for line in cell.source.splitlines() if cell.cell_type == "code" else []:
-            stripped = line.strip()
-            if stripped.startswith("#") and "NBVAL_" in stripped:
-                marker = stripped.lstrip("#").strip()
-                assert marker in {
-                    "NBVAL_IGNORE_OUTPUT",
-                    "NBVAL_CHECK_OUTPUT",
-                    "NBVAL_RAISES_EXCEPTION",
-                    "NBVAL_SKIP",
-                }, f"{path.name}: nbval ignores the marker line {line!r}; put the marker alone on its line"
+    for index, cell in enumerate(nb.cells):
+        assert "NBVAL_" not in cell.source, f"{path.name} cell {index}: an nbval comment; use the cell tag instead"
+        tags = [t for t in cell.metadata.get("tags", []) if t.startswith("nbval")]
+        assert set(tags) <= NBVAL_TAGS, f"{path.name} cell {index}: nbval does not know the tag(s) {tags}"
+        if tags:
+            reason = cell.metadata.get("nbval-reason", "")
+            assert len(reason.split()) >= 3, f"{path.name} cell {index}: say why in metadata['nbval-reason']"

@@ -95,6 +95,7 @@ def setup_source(repo):
     """The code of the set-up cell (IPython ``!`` lines run shell commands, on Colab only)."""
     target = clone_dir(repo)
     return f"""\
+# @title Google Colab set-up (does nothing anywhere else)
 # Google Colab only: clone the course, install course_utils, fetch the data (about a minute, once).
 # Anywhere else this cell does nothing: on your own machine `make lab` has done all of it.
 import sys
@@ -109,6 +110,17 @@ if "google.colab" in sys.modules:
     from google.colab import output
 
     output.enable_custom_widget_manager()  # the notebooks' sliders are ipywidgets 8"""
+
+
+# The set-up cell is collapsed: Colab shows its title as a form, JupyterLab a folded input.
+SETUP_METADATA = {"cellView": "form", "jupyter": {"source_hidden": True}}
+
+
+def _collapse(cell):
+    """Fold the set-up cell's code away (Colab and JupyterLab); return whether anything changed."""
+    missing = {k: v for k, v in SETUP_METADATA.items() if cell.metadata.get(k) != v}
+    cell.metadata.update(missing)
+    return bool(missing)
 
 
 def _tagged(nb, tag):
@@ -140,9 +152,13 @@ def apply(nb, repo, relpath):
             if cell.source != source:
                 cell.source = source
                 changes.append(f"updated {tag}")
+            if tag == SETUP_TAG and _collapse(cell):
+                changes.append(f"collapsed {tag}")
             continue
         new = nbformat.v4.new_markdown_cell(source) if kind == "markdown" else nbformat.v4.new_code_cell(source)
         new.metadata["tags"] = [tag]
+        if tag == SETUP_TAG:
+            _collapse(new)
         if tag == BADGE_TAG:
             nb.cells.insert(0, new)
         else:

@@ -14,7 +14,7 @@ Together they show the stored outputs do not depend on the execution path, the t
 the vector width. A difference means a printed value holds fewer digits than it shows — a
 reduction whose order changes with threads, or a chaotic calculation (see
 :func:`course_utils.gradients.rounding_spread`): print it at the precision it holds, or assert
-the claim and mark the cell ``# NBVAL_IGNORE_OUTPUT`` with the reason.
+the claim and tag the cell ``nbval-ignore-output`` with its reason in ``metadata["nbval-reason"]``.
 
 ``python -m course_utils.tooling.portability notebooks [--jobs 2] [--report reports/portability.txt]``;
 exit status 0 when every notebook matches, 1 when any differs or fails, 2 for bad usage.
