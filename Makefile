@@ -87,7 +87,7 @@ data: setup
 	$(BIN)/python -m course_utils.datasets fetch
 
 lab: setup data
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --LabApp.default_url=/lab/tree/00_start_here.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 # The checks pre-commit runs on a commit, in check-only mode (nothing is rewritten here):
 # `ruff format` and `nbstripout $(NBSTRIPOUT_KEEP)` fix what they report.

@@ -11,6 +11,7 @@ Start every notebook with::
 
 Where to find each idea (every module; ``course_utils.`` left out):
 
+* ``sources``     - the five lectures the course follows: the one table of their names (notebook 00)
 * ``session``     - ``setup_notebook``: seeds, quiet TensorFlow (or not), plot defaults, versions
 * ``params``      - parameter-count formulas (pure Python, no Keras); ``formula`` is the one that picks them
 * ``explain``     - ``explain_params(model)``: formula vs Keras, layer by layer
@@ -22,7 +23,7 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``clipping``    - the lecture's norm clipping next to Keras' three options
 * ``gates``       - an LSTM's weights per gate, its gates step by step, how long its memory lasts
 * ``cells``       - from-scratch cells equal to Keras', the lectures' variants, the one cell registry
-* ``experiments`` - many cells trained side by side on one task (seed 003's tables)
+* ``experiments`` - many cells trained side by side on one task (AIEI007 Lecture 10's tables)
 * ``callbacks``   - Keras callbacks: fixed-format epoch lines, stopping once a target is reached
 * ``seq2seq``     - the digit-reversal task, teacher forcing, greedy decoding
 * ``forecasting`` - the last-value baseline and forecast errors

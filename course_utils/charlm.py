@@ -1,6 +1,6 @@
 """Character-level language models: characters to ids, training windows, the Keras model, held-out scoring.
 
-The model of seed 001 reads one character per step and outputs a distribution over the
+The model of IIIT Hyderabad Intro to NLP reads one character per step and outputs a distribution over the
 next one: ``ŷ_t = softmax(U h_t + b)``. Here it is ``Embedding → GRU (or LSTM) → Dense``,
 the Dense layer giving *logits* (the softmax is inside the loss). Sampling from a
 trained model lives in :mod:`course_utils.textgen`.

@@ -1,6 +1,6 @@
-"""Gradient clipping: seed 001's pseudo-code, and what Keras' three options do to the same gradient.
+"""Gradient clipping: IIIT Hyderabad Intro to NLP's pseudo-code, and what Keras' three options do to the same gradient.
 
-Seed 001, Algorithm 1 (norm clipping, Pascanu et al. 2013), where ĝ is the gradient of
+IIIT Hyderabad Intro to NLP, Algorithm 1 (norm clipping, Pascanu et al. 2013), where ĝ is the gradient of
 ALL parameters as one vector::
 
     ĝ ← ∂E/∂θ
@@ -50,7 +50,7 @@ def global_norm(grads):
 
 
 def clip_by_norm_lecture(grads, threshold):
-    """Seed 001's Algorithm 1 on a list of gradients (one norm over all of them).
+    """IIIT Hyderabad Intro to NLP's Algorithm 1 on a list of gradients (one norm over all of them).
 
     >>> [g.round(6).tolist() for g in clip_by_norm_lecture([np.array([3.0]), np.array([4.0])], threshold=1.0)]
     [[0.6], [0.8]]
@@ -145,6 +145,6 @@ class ClipTable(list):
 def compare_clipping(grads, threshold):
     """The same gradient: untouched, the lecture's algorithm, and Keras' three options at one threshold."""
     grads, threshold = _as_list(grads), _threshold(threshold)
-    rows = [("no clipping", grads), ("lecture (seed 001)", clip_by_norm_lecture(grads, threshold))]
+    rows = [("no clipping", grads), ("lecture (Algorithm 1)", clip_by_norm_lecture(grads, threshold))]
     rows += [(f"Keras {option}={threshold:g}", keras_clipped(grads, **{option: threshold})) for option in CLIP_OPTIONS]
     return ClipTable(grads, rows)

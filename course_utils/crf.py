@@ -1,6 +1,6 @@
 """A linear-chain conditional random field (CRF) in ``keras.ops``: runs on TensorFlow and JAX.
 
-Seed 004's BiLSTM-CRF scores a whole tag sequence ``y_1 … y_L`` for a sentence of
+COMP-550 Lecture 10's BiLSTM-CRF scores a whole tag sequence ``y_1 … y_L`` for a sentence of
 ``L`` tokens as **transitions + emissions**:
 
     score(x, y) = s[y_1] + Σ_{t=1..L} E[t, y_t] + Σ_{t=2..L} A[y_{t-1}, y_t] + e[y_L]

@@ -1,6 +1,6 @@
-"""A small, honest comparison of the recurrent cells of seed 003's tables, on one task.
+"""A small, honest comparison of the recurrent cells of AIEI007 Lecture 10's tables, on one task.
 
-Seed 003 prints two tables from Jozefowicz et al. (2015): the LSTM with one gate removed
+AIEI007 Lecture 10 prints two tables from Jozefowicz et al. (2015): the LSTM with one gate removed
 (LSTM-f, LSTM-i, LSTM-o) or with its forget bias at 1 (LSTM-b), the GRU, and three GRU-like
 cells found by search (MUT1-3), each scored against a plain ``tanh`` RNN. :func:`compare_cells`
 reruns that idea at toy scale on a regression task such as the adding problem
@@ -9,7 +9,7 @@ reruns that idea at toy scale on a regression task such as the adding problem
 scored on the test split after every epoch. One task and one seed: it shows how such a
 comparison is run and read, not which cell is best.
 
-Cell names are those of :mod:`course_utils.cells.registry`: seed 003's ``CELL_NAMES`` (plus SRU
+Cell names are those of :mod:`course_utils.cells.registry`: AIEI007 Lecture 10's ``CELL_NAMES`` (plus SRU
 from the same lecture), or any registry name of ``ALL_CELLS``:
 
 * ``"Tanh"`` - the simple RNN; ``"LSTM"`` - forget bias 0 (the table's LSTM); ``"LSTM-b"`` - forget

@@ -1,6 +1,6 @@
 """Measuring vanishing and exploding gradients: ‖∂J/∂h_t‖ against the distance from the loss.
 
-Seed 001 writes the gradient that reaches an early state as a product of Jacobians::
+IIIT Hyderabad Intro to NLP writes the gradient that reaches an early state as a product of Jacobians::
 
     ∂J/∂h_t = ∂J/∂h_T · ∂h_T/∂h_{T-1} ⋯ ∂h_{t+1}/∂h_t,     ∂h_{s}/∂h_{s-1} = diag(φ'(a_s)) W_hᵀ
 

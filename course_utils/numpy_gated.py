@@ -5,7 +5,7 @@ Each ``*_step_forward`` computes one time step and returns a cache; the matching
 adding the weight gradients of that step into ``grads``. The SimpleRNN's pair is in
 :mod:`course_utils.numpy_rnn`. :func:`step_forward` and :func:`step_backward` put the three
 pairs behind one signature, so a loop over time never asks which cell it runs: :func:`rnn_bptt`
-chains them with seed 001's softmax read-out and averaged cross-entropy, so
+chains them with IIIT Hyderabad Intro to NLP's softmax read-out and averaged cross-entropy, so
 :func:`course_utils.gradcheck.gradient_check` can check each cell.
 
 LSTM (Keras gate order i, f, g, o; σ = sigmoid)::

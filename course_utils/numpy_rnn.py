@@ -1,7 +1,7 @@
 """The recurrent loop and backpropagation through time in plain NumPy, with the lecture's symbols.
 
-Seed 000 writes one step of a layer of recurrent neurons as
-``y_t = φ(W_x^T x_t + W_y^T y_{t-1} + b)``; seed 002 writes the same thing as one
+CSCI E-89B Lecture 2 writes one step of a layer of recurrent neurons as
+``y_t = φ(W_x^T x_t + W_y^T y_{t-1} + b)``; CS 505 notes writes the same thing as one
 matrix applied to the concatenation, ``a_t = tanh(W [a_{t-1}; x_t])``. Here the
 hidden state is ``h_t`` and row vectors are used, as in Keras:
 
@@ -9,7 +9,7 @@ hidden state is ``h_t`` and row vectors are used, as in Keras:
 
 ``W_x`` is Keras' ``kernel`` (d, u), ``W_h`` its ``recurrent_kernel`` (u, u), ``b`` its ``bias`` (u,).
 
-Seed 001's language model adds a softmax read-out at every step and averages the
+IIIT Hyderabad Intro to NLP's language model adds a softmax read-out at every step and averages the
 per-step cross-entropies (``V`` classes, ``W_y`` (u, V), ``b_y`` (V,))::
 
     ŷ_t = softmax(h_t W_y + b_y)        J_t = −log ŷ_t[y_t]        J = 1/T Σ_t J_t
@@ -203,7 +203,7 @@ class BPTTResult:
     ``grads[name]`` has the shape of ``params[name]``. ``dJ_dh`` is ∂J/∂h_t for every step
     (the *total* derivative: through ŷ_t and through h_{t+1}), (T, u) or (N, T, u).
     ``contributions[name][t]`` is ∂J/∂name|_(t), the gradient through the copy of the
-    weight used at step t: summing over t gives ``grads[name]`` (seed 001's BPTT rule).
+    weight used at step t: summing over t gives ``grads[name]`` (IIIT Hyderabad Intro to NLP's BPTT rule).
     """
 
     loss: float
@@ -214,12 +214,12 @@ class BPTTResult:
 
 
 def simple_rnn_bptt(params, x, y, activation="tanh", step_weights=None):
-    """Loss and gradients of seed 001's RNN language model by backpropagation through time.
+    """Loss and gradients of IIIT Hyderabad Intro to NLP's RNN language model by backpropagation through time.
 
     ``params`` holds ``W_x`` (d, u), ``W_h`` (u, u), ``b`` (u,), ``W_y`` (u, V), ``b_y`` (V,);
     ``x`` is (T, d) or (N, T, d); ``y`` the target class ids, (T,) or (N, T).
     The loss is ``J = Σ_t w_t J_t`` averaged over the batch, with ``w_t = 1/T`` by
-    default (seed 001's average); pass ``step_weights`` to weight the steps differently,
+    default (IIIT Hyderabad Intro to NLP's average); pass ``step_weights`` to weight the steps differently,
     e.g. a one-hot vector to get ``∂J_t/∂θ`` for one step t.
 
     >>> p = random_params("simple_rnn", d=3, u=4, n_classes=3, seed=1)

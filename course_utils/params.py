@@ -2,7 +2,7 @@
 
 Symbols (the lectures' own where they have one):
 
-* ``d`` - features per time step entering the layer (seed 000's ``n_features``)
+* ``d`` - features per time step entering the layer (CSCI E-89B Lecture 2's ``n_features``)
 * ``u`` - units of a recurrent or dense layer (the size of ``h_t``)
 * ``V`` - vocabulary size of an embedding, ``m`` - embedding dimension
 * ``k`` - kernel size of a 1-D convolution, ``c`` - its input channels, ``f`` - its filters
@@ -13,9 +13,9 @@ validates its arguments and raises ``ValueError`` with a hint when they are wron
 :func:`formula` is the one entry point that picks a formula and binds its symbols: the
 course's cells (``parameter_formula``) and ``explain_params`` both print what it returns.
 
->>> simple_rnn_params(2, 3) + dense_params(3, 1)   # seed 000: SimpleRNN(3) on (200, 2) + Dense(1)
+>>> simple_rnn_params(2, 3) + dense_params(3, 1)   # CSCI E-89B Lecture 2: SimpleRNN(3) on (200, 2) + Dense(1)
 22
->>> lstm_params(2, 16) + dense_params(16, 1)       # seed 000: LSTM(16) + Dense(1)
+>>> lstm_params(2, 16) + dense_params(16, 1)       # CSCI E-89B Lecture 2: LSTM(16) + Dense(1)
 1233
 """
 
@@ -81,7 +81,7 @@ def embedding_params(input_dim: int, output_dim: int) -> int:
 
     Keras names the vocabulary size ``input_dim`` and the vector size ``output_dim``.
 
-    >>> embedding_params(200, 32)   # seed 000: Embedding(200, 32)
+    >>> embedding_params(200, 32)   # CSCI E-89B Lecture 2: Embedding(200, 32)
     6400
     """
     vocab = positive_int(input_dim, "input_dim", "Pass the vocabulary size V.")
@@ -95,7 +95,7 @@ def simple_rnn_params(input_dim: int, units: int, use_bias: bool = True) -> int:
     ``h_t = φ(x_t W_x + h_{t-1} W_h + b)``: Keras stores ``W_x`` as ``kernel``,
     ``W_h`` as ``recurrent_kernel`` and ``b`` as ``bias``.
 
-    >>> simple_rnn_params(2, 3)     # seed 000: 3·(2 + 3) + 3
+    >>> simple_rnn_params(2, 3)     # CSCI E-89B Lecture 2: 3·(2 + 3) + 3
     18
     """
     d = positive_int(input_dim, "input_dim", _DIM_HINT)
@@ -109,11 +109,11 @@ def lstm_params(input_dim: int, units: int, use_bias: bool = True) -> int:
     The input gate i, forget gate f, candidate g (the lecture's g, Keras' c)
     and output gate o each have their own ``W_x`` (d, u), ``W_h`` (u, u) and ``b`` (u).
     Keras fuses them side by side: kernel (d, 4u), recurrent_kernel (u, 4u), bias (4u),
-    in the order i, f, c, o. Hence seed 003's "4× the parameters of a simple RNN".
+    in the order i, f, c, o. Hence AIEI007 Lecture 10's "4× the parameters of a simple RNN".
 
-    >>> lstm_params(2, 16)          # seed 000: 4·[16·(2 + 16) + 16]
+    >>> lstm_params(2, 16)          # CSCI E-89B Lecture 2: 4·[16·(2 + 16) + 16]
     1216
-    >>> lstm_params(32, 32)         # seed 000, after Embedding(200, 32)
+    >>> lstm_params(32, 32)         # CSCI E-89B Lecture 2, after Embedding(200, 32)
     8320
     >>> lstm_params(5, 7) == 4 * simple_rnn_params(5, 7)
     True
@@ -134,8 +134,8 @@ def gru_params(input_dim: int, units: int, use_bias: bool = True, reset_after: b
       recurrent product: ``h̃ = tanh(x W_h + b_x + r ⊙ (h W_hh + b_h))``. Because r
       multiplies ``b_h``, it cannot be folded into ``b_x``: Keras keeps two bias
       rows, bias shape (2, 3u), so 6u biases and ``3u(d+u) + 6u = 3u(d+u+2)``.
-    * ``reset_after=False`` (the original Cho et al. 2014 form, and seed 000's and
-      seed 003's equations) applies r *before*: ``tanh(x W_h + (r ⊙ h) W_hh + b)``,
+    * ``reset_after=False`` (the original Cho et al. 2014 form, and CSCI E-89B Lecture 2's and
+      AIEI007 Lecture 10's equations) applies r *before*: ``tanh(x W_h + (r ⊙ h) W_hh + b)``,
       one bias of 3u, so ``3u(d+u+1)``.
 
     >>> gru_params(2, 3)                       # 3·3·(2 + 3 + 2)
@@ -152,7 +152,7 @@ def gru_params(input_dim: int, units: int, use_bias: bool = True, reset_after: b
 
 
 def lstm_ablation_params(input_dim: int, units: int, use_bias: bool = True) -> int:
-    """``3·[u·(d + u) + u]``: an LSTM without one gate (seed 003's LSTM-f, -i, -o) keeps three blocks.
+    """``3·[u·(d + u) + u]``: an LSTM without one gate (AIEI007 Lecture 10's LSTM-f, -i, -o) keeps three blocks.
 
     >>> lstm_ablation_params(3, 4)
     96
@@ -164,7 +164,7 @@ _MUT_BLOCKS = {1: (2, 2), 2: (2, 3), 3: (3, 3)}  # MUT k: (blocks of the kernel,
 
 
 def mut_params(input_dim: int, units: int, use_bias: bool = True, variant: int = 1) -> int:
-    """MUT1-3 (seed 003): ``k·d·u + m·u²`` for k input and m recurrent (u, u) blocks, plus a (3u,) bias.
+    """MUT1-3 (AIEI007 Lecture 10): ``k·d·u + m·u²`` for k input and m recurrent (u, u) blocks, plus a (3u,) bias.
 
     >>> [mut_params(4, 4, variant=v) for v in (1, 2, 3)]
     [76, 92, 108]
@@ -227,7 +227,7 @@ def bidirectional_params(inner_params: int) -> int:
 
     The merge mode (concat, sum, ...) changes the output shape, never the count.
 
-    >>> bidirectional_params(lstm_params(32, 32))   # seed 000: Bidirectional(LSTM(32))
+    >>> bidirectional_params(lstm_params(32, 32))   # CSCI E-89B Lecture 2: Bidirectional(LSTM(32))
     16640
     """
     return 2 * positive_int(inner_params, "inner_params", "Pass the wrapped layer's parameter count.")

@@ -70,7 +70,7 @@ def bidirectional_directions(layer, x):
     Each half is rebuilt from its config with its weights copied; the backward half keeps
     ``go_backwards=True``, so it reads ``x_T ... x_1``. With ``return_sequences=True`` its output
     comes out in reading order and is flipped back here, so ``backward[:, t]`` is the state
-    after reading ``x_T ... x_t`` (seed 003's ←h_t), aligned with ``forward[:, t]`` (→h_t).
+    after reading ``x_T ... x_t`` (AIEI007 Lecture 10's ←h_t), aligned with ``forward[:, t]`` (→h_t).
     """
     from course_utils._keras import keras
 

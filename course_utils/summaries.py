@@ -71,7 +71,7 @@ def lecture_summary_names() -> list:
     """Names of the transcribed lecture summaries.
 
     >>> lecture_summary_names()
-    ['seed000_embedding_bilstm', 'seed000_embedding_lstm', 'seed000_lstm', 'seed000_simple_rnn']
+    ['e89b_embedding_bilstm', 'e89b_embedding_lstm', 'e89b_lstm', 'e89b_simple_rnn']
     """
     return sorted(name for name in _lecture_tables() if not name.startswith("_"))
 
@@ -79,7 +79,7 @@ def lecture_summary_names() -> list:
 def lecture_summary(name: str) -> dict:
     """One transcribed lecture summary: ``rows`` (as :class:`SummaryRow`), totals and ``source``.
 
-    >>> table = lecture_summary("seed000_lstm")
+    >>> table = lecture_summary("e89b_lstm")
     >>> [row.params for row in table["rows"]], table["total_params"]
     ([1216, 17], 1233)
     """
@@ -111,7 +111,7 @@ def _coerce_expected(expected):
 def assert_summary(model, expected) -> str:
     """Check ``model`` against an expected summary; raise ``AssertionError`` with a row-by-row diff.
 
-    ``expected`` is a lecture summary name (``"seed000_lstm"``), a dict like those of
+    ``expected`` is a lecture summary name (``"e89b_lstm"``), a dict like those of
     :func:`lecture_summary`, or a list of ``(layer_class, output_shape, params)``.
     The number of rows must match exactly; totals are checked when given.
     Returns a one-line confirmation on success.

@@ -191,7 +191,7 @@ def highlight_entities(tokens, tags, label=None, types=None):
 
 
 def score_breakdown(emissions, tags, transitions, start=None, end=None):
-    """Seed 004's score of one tagged sentence, term by term: ``s[y_1] + Σ E[t, y_t] + Σ A[y_{t-1}, y_t] + e[y_L]``.
+    """COMP-550 Lecture 10's score of one tagged sentence, term by term: ``s[y_1] + Σ E[t, y_t] + Σ A[y_{t-1}, y_t] + e[y_L]``.
 
     ``emissions`` (L, K) for the sentence's L real tokens, ``tags`` (L,) ids, ``transitions``
     (K, K), ``start``/``end`` (K,) or None (zeros). Returns a dict with ``emission`` (L,),

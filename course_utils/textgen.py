@@ -1,6 +1,6 @@
 """Sampling text from a character model, with temperature, and how to score a language model.
 
-Seed 001's loss for a language model is the cross-entropy of each step, averaged over time:
+IIIT Hyderabad Intro to NLP's loss for a language model is the cross-entropy of each step, averaged over time:
 
     J(θ) = (1/T) Σ_t −log ŷ_t[x_{t+1}]          (nats per character)
 
@@ -41,7 +41,7 @@ def _probabilities(probs, name="probs"):
 
 
 def average_cross_entropy(probs, targets, mask=None):
-    """Seed 001's ``J = (1/T) Σ_t −log ŷ_t[target_t]`` in nats, averaged over every (unmasked) step.
+    """IIIT Hyderabad Intro to NLP's ``J = (1/T) Σ_t −log ŷ_t[target_t]`` in nats, averaged over every (unmasked) step.
 
     ``probs`` (..., T, V) are the model's distributions, ``targets`` (..., T) the ids that
     came next; ``mask`` (..., T), if given, is True for the steps to count.
@@ -261,7 +261,7 @@ def known_word_share(text, vocabulary):
 def sample_progress(codec, prime, at=(10, 25, 50, 100, 200), length=160, temperature=0.8, seed=0, print_fn=print):
     """A Keras callback that prints a sample after the given training iterations (batches).
 
-    Seed 002 shows an LSTM's samples at iterations 100 … 2000; this echoes it on a small
+    CS 505 notes shows an LSTM's samples at iterations 100 … 2000; this echoes it on a small
     budget. Each sample comes from a fresh :class:`StepSampler` over the current weights,
     with the same ``seed``, so only the training changes between samples. The callback's
     ``samples`` list keeps ``(iteration, loss, text)`` for each print (``loss`` is Keras'

@@ -94,7 +94,7 @@ def test_unknown_cell_asks_for_parameter_formula():
 
 @pytest.mark.parametrize("name", ["layer_norm_simple_rnn", "LSTM-f", "MUT2", "SRU"])
 def test_the_courses_own_cells_explain_themselves(name):
-    """Every cell of the registry (seed 003's variants, the layer-normalized cell) has a formula."""
+    """Every cell of the registry (AIEI007 Lecture 10's variants, the layer-normalized cell) has a formula."""
     from course_utils.cells import make_cell
 
     model = keras.Sequential([keras.Input(shape=(7, 4)), L.RNN(make_cell(name, 4), name="rnn"), L.Dense(1)])

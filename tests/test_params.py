@@ -77,7 +77,7 @@ def test_bidirectional_doubles_whatever_the_merge(inner, merge_mode):
 
 
 def test_lecture_summaries_from_formulas_alone():
-    """Seed 000's four totals, from the formulas only (no Keras)."""
+    """CSCI E-89B Lecture 2's four totals, from the formulas only (no Keras)."""
     assert P.simple_rnn_params(2, 3) + P.dense_params(3, 1) == 22
     assert P.lstm_params(2, 16) + P.dense_params(16, 1) == 1233
     assert P.embedding_params(200, 32) + P.lstm_params(32, 32) + P.dense_params(32, 1) == 14753

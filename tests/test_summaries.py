@@ -9,18 +9,18 @@ from course_utils.summaries import shape_flow, shape_table
 L = keras.layers
 
 
-def seed000_models():
-    """The four models of seed 000, written for Keras 3."""
+def e89b_models():
+    """The four models of CSCI E-89B Lecture 2, written for Keras 3."""
     return {
-        "seed000_simple_rnn": [keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dense(1)],
-        "seed000_lstm": [keras.Input(shape=(200, 2)), L.LSTM(16, activation="relu"), L.Dense(1)],
-        "seed000_embedding_lstm": [
+        "e89b_simple_rnn": [keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dense(1)],
+        "e89b_lstm": [keras.Input(shape=(200, 2)), L.LSTM(16, activation="relu"), L.Dense(1)],
+        "e89b_embedding_lstm": [
             keras.Input(shape=(None,)),
             L.Embedding(200, 32),
             L.LSTM(32),
             L.Dense(1, activation="sigmoid"),
         ],
-        "seed000_embedding_bilstm": [
+        "e89b_embedding_bilstm": [
             keras.Input(shape=(None,)),
             L.Embedding(200, 32),
             L.Bidirectional(L.LSTM(32)),
@@ -29,9 +29,9 @@ def seed000_models():
     }
 
 
-@pytest.mark.parametrize("name", sorted(seed000_models()))
+@pytest.mark.parametrize("name", sorted(e89b_models()))
 def test_every_lecture_summary_is_reproduced(name):
-    model = keras.Sequential(seed000_models()[name])
+    model = keras.Sequential(e89b_models()[name])
     message = assert_summary(model, name)
     assert message.startswith(f"matches {name}")
 
@@ -39,10 +39,10 @@ def test_every_lecture_summary_is_reproduced(name):
 def test_the_lecture_totals_are_transcribed():
     totals = {name: lecture_summary(name)["total_params"] for name in lecture_summary_names()}
     assert totals == {
-        "seed000_simple_rnn": 22,
-        "seed000_lstm": 1233,
-        "seed000_embedding_lstm": 14753,
-        "seed000_embedding_bilstm": 23105,
+        "e89b_simple_rnn": 22,
+        "e89b_lstm": 1233,
+        "e89b_embedding_lstm": 14753,
+        "e89b_embedding_bilstm": 23105,
     }
     for name in lecture_summary_names():
         table = lecture_summary(name)
@@ -52,13 +52,13 @@ def test_the_lecture_totals_are_transcribed():
 def test_mismatch_prints_a_row_by_row_diff():
     model = keras.Sequential([keras.Input(shape=(200, 2)), L.LSTM(16, use_bias=False), L.Dense(1)])
     with pytest.raises(AssertionError) as failure:
-        assert_summary(model, "seed000_lstm")
+        assert_summary(model, "e89b_lstm")
     text = str(failure.value)
     assert "row 1: params 1,216 != 1,152" in text and "row 2" not in text.split("\n\n")[0]
     assert "total params: expected 1,233, got 1,169" in text
     model = keras.Sequential([keras.Input(shape=(200, 2)), L.LSTM(8), L.Dense(1)])
     with pytest.raises(AssertionError, match=r"row 1: output shape \(None, 16\) != \(None, 8\); params 1,216 != 352"):
-        assert_summary(model, "seed000_lstm")
+        assert_summary(model, "e89b_lstm")
     assert "DIFF" in text and "ok" in text  # the table marks the bad row and the good one
 
 
@@ -67,10 +67,10 @@ def test_row_count_is_strict():
         [keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dropout(0.5), L.Dense(1)]
     )
     with pytest.raises(AssertionError, match="row 2: class Dense != Dropout"):
-        assert_summary(model, "seed000_simple_rnn")
+        assert_summary(model, "e89b_simple_rnn")
     model = keras.Sequential([keras.Input(shape=(200, 2)), L.SimpleRNN(3)])
     with pytest.raises(AssertionError, match="row 2: missing layer Dense"):
-        assert_summary(model, "seed000_simple_rnn")
+        assert_summary(model, "e89b_simple_rnn")
 
 
 def test_expected_as_list_and_functional_rows():
@@ -87,7 +87,7 @@ def test_non_trainable_totals_are_checked():
     model = keras.Sequential([keras.Input(shape=(200, 2)), L.SimpleRNN(3, activation="relu"), L.Dense(1)])
     model.layers[1].trainable = False
     with pytest.raises(AssertionError, match="trainable params: expected 22, got 18"):
-        assert_summary(model, "seed000_simple_rnn")
+        assert_summary(model, "e89b_simple_rnn")
 
 
 def test_bad_arguments():

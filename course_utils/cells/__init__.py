@@ -15,7 +15,7 @@ weight layout, so ``our_layer.set_weights(keras_layer.get_weights())`` just work
 * :class:`LSTMCell` (``lstm.py``) - ``keras.layers.LSTM``
 * :class:`GRUCell` (``gru.py``) - ``keras.layers.GRU``, both ``reset_after`` modes
 
-Seed 003's variants, which Keras does not have:
+AIEI007 Lecture 10's variants, which Keras does not have:
 
 * :class:`MUT1Cell`, :class:`MUT2Cell`, :class:`MUT3Cell` (``mut.py``) - Jozefowicz et al. 2015
 * :class:`SRUCell` (``sru.py``) - Lei et al. 2017
@@ -24,12 +24,12 @@ Seed 003's variants, which Keras does not have:
 
 And one remedy for unstable training that Keras does not have:
 
-* :class:`LayerNormSimpleRNNCell` (``layer_norm_rnn.py``) - a layer-normalized SimpleRNN (seed 000)
+* :class:`LayerNormSimpleRNNCell` (``layer_norm_rnn.py``) - a layer-normalized SimpleRNN (CSCI E-89B Lecture 2)
 
 Every cell has ``parameter_formula(input_dim) -> (text, count)``, which ``explain_params``
 prints (from :func:`course_utils.params.formula`). ``registry.py`` is the one list of the cells:
 ``ALL_CELLS`` holds one small configuration of each (for tests and demos), ``make_cell("LSTM-f", 16)``
-builds one by its registry name or by seed 003's name (``ALIASES``, ``CELL_NAMES``).
+builds one by its registry name or by AIEI007 Lecture 10's name (``ALIASES``, ``CELL_NAMES``).
 ``python -m course_utils.cells.bench`` times the twins against Keras.
 """
 

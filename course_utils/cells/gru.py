@@ -29,14 +29,14 @@ class GRUCell(RecurrentCell):
     ``b_hh = bias[1, 2u:]`` sits inside ``r_t ⊙ (...)``, so it cannot merge with ``b_xh = bias[0, 2u:]``.
 
     The direction of z. Every lecture lets the update gate weight the NEW candidate:
-    seed 003 ``h_t = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t``, seed 000 the same (its printed
-    h line has a typo), seed 001 ``c = Γu ⊙ c̃ + (1 − Γu) ⊙ c_{t-1}``, seed 002's ``g_u``.
+    AIEI007 Lecture 10 ``h_t = (1 − z_t) ⊙ h_{t-1} + z_t ⊙ h̃_t``, CSCI E-89B Lecture 2 the same (its printed
+    h line has a typo), IIIT Hyderabad Intro to NLP ``c = Γu ⊙ c̃ + (1 − Γu) ⊙ c_{t-1}``, CS 505's ``g_u``.
     Keras' z points the other way: Keras' z_t is the lectures' ``1 − z_t`` (``1 − Γu``).
     With the sigmoid, ``1 − σ(a) = σ(−a)``: negating the z blocks of the kernels and bias
     turns one convention into the other. Same family of functions, different weights.
 
     Reset before or after. ``reset_after=False`` multiplies h_{t-1} by r_t before the product,
-    as Cho et al. (2014) and the lectures write it (seed 003's ``W(r_t ⊙ h_{t-1})``, seed 001's
+    as Cho et al. (2014) and the lectures write it (AIEI007 Lecture 10's ``W(r_t ⊙ h_{t-1})``, IIIT Hyderabad Intro to NLP's
     ``W_c[Γr ⊙ c, x]``); ``reset_after=True`` (Keras' default, the cuDNN form) resets after it.
     The state is the output: ``state_size == output_size == units``.
 

@@ -1,6 +1,6 @@
 """A layer-normalized SimpleRNN cell (Ba, Kiros & Hinton 2016), which Keras 3 does not ship.
 
-Seed 000 lists layer normalization among the remedies for unstable RNN training
+CSCI E-89B Lecture 2 lists layer normalization among the remedies for unstable RNN training
 ("normalizes across the features, effective for RNNs"). Applied to the summed inputs of
 the recurrent step::
 

@@ -28,7 +28,7 @@ def forget_bias_initializer(bias_initializer, units, gates):
 class LSTMCell(RecurrentCell):
     """One step of a long short-term memory cell (Hochreiter & Schmidhuber 1997, Gers et al. 2000).
 
-    Equations (seed 000's notation: row vectors, so each ``W`` is exactly a Keras slice;
+    Equations (CSCI E-89B Lecture 2's notation: row vectors, so each ``W`` is exactly a Keras slice;
     ``σ`` is ``recurrent_activation``, the sigmoid in the lectures; ``φ`` is ``activation``, tanh)::
 
         i_t = σ(x_t W_xi + h_{t-1} W_hi + b_i)      input gate: how much to write
@@ -41,17 +41,17 @@ class LSTMCell(RecurrentCell):
     Keras fuses the four blocks side by side in the order i, f, c, o (Keras calls g "c"):
     ``W_xi = kernel[:, :u]``, ``W_xf = kernel[:, u:2u]``, ``W_xg = kernel[:, 2u:3u]``,
     ``W_xo = kernel[:, 3u:]``; the same slices of ``recurrent_kernel`` (u, 4u) give
-    ``W_hi, W_hf, W_hg, W_ho`` and of ``bias`` (4u,) give ``b_i, b_f, b_g, b_o``. Seed 003
+    ``W_hi, W_hf, W_hg, W_ho`` and of ``bias`` (4u,) give ``b_i, b_f, b_g, b_o``. AIEI007 Lecture 10
     writes ``W^i h_{t-1} + U^i x_t`` with column vectors: ``U^i = W_xiᵀ``, ``W^i = W_hiᵀ``;
     its stacked form lists the gates i, f, o, g, but Keras' order is i, f, g, o.
 
     ``unit_forget_bias=True`` (Keras' default) starts ``b_f`` at 1 instead of 0: that is the
-    "LSTM-b" of seed 003's ablation table; the table's plain "LSTM" is ``unit_forget_bias=False``.
+    "LSTM-b" of AIEI007 Lecture 10's ablation table; the table's plain "LSTM" is ``unit_forget_bias=False``.
     The state is the pair ``[h_t, c_t]``: ``state_size == [u, u]``.
 
     >>> from course_utils._keras import keras
     >>> layer = keras.layers.RNN(LSTMCell(16), return_state=True)
-    >>> y, h, c = layer(keras.Input((200, 2)))      # seed 000: LSTM(16) on (200, 2)
+    >>> y, h, c = layer(keras.Input((200, 2)))      # CSCI E-89B Lecture 2: LSTM(16) on (200, 2)
     >>> y.shape, h.shape, c.shape
     ((None, 16), (None, 16), (None, 16))
     >>> layer.cell.parameter_formula(2)

@@ -1,4 +1,4 @@
-"""The LSTM ablations of seed 003's table (Jozefowicz et al. 2015): an LSTM with one gate removed.
+"""The LSTM ablations of AIEI007 Lecture 10's table (Jozefowicz et al. 2015): an LSTM with one gate removed.
 
 =========  ===================================  ====================================
 table      what changes                         here

@@ -1,6 +1,6 @@
 """MUT1, MUT2, MUT3: the three GRU-like cells found by architecture search (Jozefowicz et al. 2015).
 
-Seed 003 prints them after "Are LSTMs and GRUs optimal?"; its table scores them against LSTM
+AIEI007 Lecture 10 prints them after "Are LSTMs and GRUs optimal?"; its table scores them against LSTM
 and GRU. We follow the printed equations exactly, including their conventions:
 
 * the step goes from ``h_t`` (the previous state) to ``h_{t+1}``; in code ``h_t`` is the
@@ -51,7 +51,7 @@ class _MUTCell(RecurrentCell):
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MUT1Cell(_MUTCell):
-    """MUT1 (seed 003)::
+    """MUT1 (AIEI007 Lecture 10)::
 
         z = sigm(W_xz x_t + b_z)                       update gate: reads only the input
         r = sigm(W_xr x_t + W_hr h_t + b_r)            reset gate
@@ -69,7 +69,7 @@ class MUT1Cell(_MUTCell):
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xr"), ("W_hr", "W_hh")
 
     def call(self, inputs, states, training=False):
-        h_t = self._check_step(inputs, states)  # the previous state (seed 003's h_t)
+        h_t = self._check_step(inputs, states)  # the previous state (AIEI007 Lecture 10's h_t)
         x_t, u = inputs, self.units
         b_z, b_r, b_h = self._b()
         xW_xz, xW_xr = ops.split(ops.matmul(x_t, self.kernel), 2, axis=-1)  # both input products at once
@@ -83,7 +83,7 @@ class MUT1Cell(_MUTCell):
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MUT2Cell(_MUTCell):
-    """MUT2 (seed 003)::
+    """MUT2 (AIEI007 Lecture 10)::
 
         z = sigm(W_xz x_t + W_hz h_t + b_z)            update gate
         r = sigm(x_t + W_hr h_t + b_r)                 reset gate: x_t enters unweighted
@@ -101,7 +101,7 @@ class MUT2Cell(_MUTCell):
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xh"), ("W_hz", "W_hr", "W_hh")
 
     def call(self, inputs, states, training=False):
-        h_t = self._check_step(inputs, states)  # the previous state (seed 003's h_t)
+        h_t = self._check_step(inputs, states)  # the previous state (AIEI007 Lecture 10's h_t)
         x_t, u = inputs, self.units
         b_z, b_r, b_h = self._b()
         xW_xz, xW_xh = ops.split(ops.matmul(x_t, self.kernel), 2, axis=-1)
@@ -116,7 +116,7 @@ class MUT2Cell(_MUTCell):
 
 @keras.saving.register_keras_serializable(package="course_utils")
 class MUT3Cell(_MUTCell):
-    """MUT3 (seed 003)::
+    """MUT3 (AIEI007 Lecture 10)::
 
         z = sigm(W_xz x_t + W_hz tanh(h_t) + b_z)      update gate reads tanh(h_t)
         r = sigm(W_xr x_t + W_hr h_t + b_r)            reset gate
@@ -134,7 +134,7 @@ class MUT3Cell(_MUTCell):
     _kernel_blocks, _recurrent_blocks = ("W_xz", "W_xr", "W_xh"), ("W_hz", "W_hr", "W_hh")
 
     def call(self, inputs, states, training=False):
-        h_t = self._check_step(inputs, states)  # the previous state (seed 003's h_t)
+        h_t = self._check_step(inputs, states)  # the previous state (AIEI007 Lecture 10's h_t)
         x_t, u = inputs, self.units
         b_z, b_r, b_h = self._b()
         xW_xz, xW_xr, xW_xh = ops.split(ops.matmul(x_t, self.kernel), 3, axis=-1)

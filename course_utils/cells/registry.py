@@ -1,7 +1,7 @@
 """Which cells exist: the one registry of the course's recurrent cells, under the lectures' names too.
 
 ``ALL_CELLS`` maps a registry name to a :class:`CellSpec`, one small configuration of each cell
-(the contract tests run every entry on TensorFlow and JAX). ``ALIASES`` gives seed 003's names
+(the contract tests run every entry on TensorFlow and JAX). ``ALIASES`` gives AIEI007 Lecture 10's names
 for the rows of its tables (and SRU, from the same lecture), in the tables' order; ``CELL_NAMES``
 lists them. :func:`make_cell` builds a cell from either name.
 """
@@ -64,7 +64,7 @@ ALL_CELLS = {
     "layer_norm_simple_rnn": CellSpec(LayerNormSimpleRNNCell),
 }
 
-# seed 003's tables, in their order: LSTM is the table's plain LSTM (forget bias 0), LSTM-b starts it at 1
+# AIEI007 Lecture 10's tables, in their order: LSTM is the table's plain LSTM (forget bias 0), LSTM-b starts it at 1
 ALIASES = {
     "Tanh": "simple_rnn",
     "LSTM": "lstm_zero_forget_bias",
@@ -90,7 +90,9 @@ def cell_spec(name):
     if isinstance(name, str) and name in ALIASES:
         name = ALIASES[name]
     if not isinstance(name, str) or name not in ALL_CELLS:
-        raise ValueError(f"unknown cell name {name!r}; choose from {list(ALIASES)} (seed 003) or {list(ALL_CELLS)}.")
+        raise ValueError(
+            f"unknown cell name {name!r}; choose from {list(ALIASES)} (AIEI007 Lecture 10) or {list(ALL_CELLS)}."
+        )
     return ALL_CELLS[name]
 
 

@@ -15,8 +15,8 @@ class SimpleRNNCell(RecurrentCell):
         h_t = φ(x_t W_x + h_{t-1} W_h + b)
 
     Keras' weights: ``W_x = kernel`` (d, u), ``W_h = recurrent_kernel`` (u, u), ``b = bias`` (u,).
-    Seed 003 writes the same step with column vectors, ``h_t = g(W h_{t-1} + U x_t + b)``:
-    its ``U`` is ``kernel.T`` and its ``W`` is ``recurrent_kernel.T``. Seed 001 calls h ``a``.
+    AIEI007 Lecture 10 writes the same step with column vectors, ``h_t = g(W h_{t-1} + U x_t + b)``:
+    its ``U`` is ``kernel.T`` and its ``W`` is ``recurrent_kernel.T``. IIIT Hyderabad Intro to NLP calls h ``a``.
 
     The state is the output: ``state_size == output_size == units``.
 

@@ -1,4 +1,4 @@
-"""SRU, the simple recurrent unit (Lei et al. 2017), as printed in seed 003."""
+"""SRU, the simple recurrent unit (Lei et al. 2017), as printed in AIEI007 Lecture 10."""
 
 from course_utils._keras import keras
 from course_utils.cells._base import RecurrentCell
@@ -10,7 +10,7 @@ ops = keras.ops
 class SRUCell(RecurrentCell):
     """One step of a simple recurrent unit: no matrix ever multiplies the previous state.
 
-    Equations (seed 003; row vectors, so ``x_t W`` is the printed ``W x_t``)::
+    Equations (AIEI007 Lecture 10; row vectors, so ``x_t W`` is the printed ``W x_t``)::
 
         f_t = σ(x_t W_f + v_f ⊙ c_{t-1} + b_f)      forget gate
         c_t = f_t ⊙ c_{t-1} + (1 − f_t) ⊙ (x_t W)    the state: f keeps the old, 1 − f writes the new
@@ -21,7 +21,7 @@ class SRUCell(RecurrentCell):
     three input products can be computed for all time steps in parallel; that is what makes
     SRU fast on a GPU. (This cell, run by ``keras.layers.RNN``, still computes them step by
     step: it shows the maths, not the speed.) Some versions of the paper apply an activation
-    to ``c_t`` in the last line, ``r_t ⊙ g(c_t)``; seed 003 prints none, and neither do we.
+    to ``c_t`` in the last line, ``r_t ⊙ g(c_t)``; AIEI007 Lecture 10 prints none, and neither do we.
 
     Weights: ``kernel`` (d, 3u) = ``[W | W_f | W_r]``; ``recurrent_kernel`` (2u,) =
     ``[v_f | v_r]``, drawn small (``recurrent_initializer="random_uniform"``, ±0.05) since an

@@ -32,7 +32,7 @@ def _split(name, inputs, targets, validation_fraction, test_fraction, **info):
 def make_regression_series(
     n_samples=1000, n_timesteps=200, n_features=2, noise=0.1, seed=0, validation_fraction=0.1, test_fraction=0.1
 ):
-    """Seed 000's input shape, ``(n_timesteps, n_features) = (200, 2)``, as a forecasting task.
+    """CSCI E-89B Lecture 2's input shape, ``(n_timesteps, n_features) = (200, 2)``, as a forecasting task.
 
     Each example is ``n_features`` noisy sine waves sharing one random frequency (2 to 10
     cycles over 200 steps) with their own amplitude (0.5 to 1.5) and phase; the target
@@ -42,8 +42,8 @@ def make_regression_series(
     the last observed value of feature 0.
     """
     n = positive_int(n_samples, "n_samples", "Use e.g. 1000.")
-    steps = positive_int(n_timesteps, "n_timesteps", "Seed 000 uses 200.")
-    features = positive_int(n_features, "n_features", "Seed 000 uses 2.")
+    steps = positive_int(n_timesteps, "n_timesteps", "CSCI E-89B Lecture 2 uses 200.")
+    features = positive_int(n_features, "n_features", "CSCI E-89B Lecture 2 uses 2.")
     number(noise, "noise", "Use e.g. 0.1.", at_least=0)
     rng = np.random.default_rng(non_negative_int(seed, "seed", _SEED_HINT))
     cycles = rng.uniform(2, 10, size=(n, 1, 1)) / 200

@@ -140,8 +140,8 @@ def test_notebook_01_runs_in_jupyterlab(browser, lab):
     assert_no_errors(page, NOTEBOOK_01)
     outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
     text = "\n".join(outputs)
-    assert "seed000_simple_rnn" in text and "Total params" in text, "the model summary table was not rendered"
-    assert "matches seed000_simple_rnn: 2 layers, 22 parameters" in text
+    assert "e89b_simple_rnn" in text and "Total params" in text, "the model summary table was not rendered"
+    assert "matches e89b_simple_rnn: 2 layers, 22 parameters" in text
     assert page.locator(".jp-OutputArea-output img").count() >= 1, "the state plot is missing"
     page.screenshot(path=str(ARTIFACTS / "notebook01.png"), full_page=False)
     print(f"notebook 01 ran in JupyterLab in {seconds:.1f} s")

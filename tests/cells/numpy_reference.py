@@ -1,4 +1,4 @@
-"""Seed 003's equations in plain NumPy (float64), written from the lecture, not from the cells.
+"""AIEI007 Lecture 10's equations in plain NumPy (float64), written from the lecture, not from the cells.
 
 Matrices have the printed shapes and act on column vectors, ``W_xz x_t`` with W_xz (u, d);
 on a batch of row vectors that is ``x @ W_xz.T``. Each ``pack_*`` function turns the named
@@ -87,7 +87,7 @@ def pack_sru(p, use_bias):
     return weights + ([np.concatenate([p["b_f"], p["b_r"]])] if use_bias else [])
 
 
-# ---- LSTM with one gate removed (seed 003's LSTM-f, LSTM-i, LSTM-o): the gate is 1 ----------------
+# ---- LSTM with one gate removed (AIEI007 Lecture 10's LSTM-f, LSTM-i, LSTM-o): the gate is 1 ----------------
 
 
 def lstm_shapes(d, u, gates):
@@ -120,7 +120,7 @@ def pack_lstm(p, gates, use_bias):
     return weights + ([np.concatenate([p[f"b^{g}"] for g in gates])] if use_bias else [])
 
 
-# ---- seed 003's GRU: z weights the NEW candidate, reset before the product -------------------------
+# ---- AIEI007 Lecture 10's GRU: z weights the NEW candidate, reset before the product -------------------------
 
 
 def gru_shapes(d, u):

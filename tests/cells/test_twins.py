@@ -93,7 +93,7 @@ def test_builtin_layer_weights_load_into_ours(name):
 @pytest.mark.parametrize("bias_initializer", ["zeros", "random_uniform"])
 @pytest.mark.parametrize("unit_forget_bias", [True, False])
 def test_lstm_forget_bias_starts_like_keras(unit_forget_bias, bias_initializer):
-    """LSTM-b of seed 003's table: b_f starts at 1, the other blocks as bias_initializer says."""
+    """LSTM-b of AIEI007 Lecture 10's table: b_f starts at 1, the other blocks as bias_initializer says."""
     u = 3
     kwargs = {**random_init(), "unit_forget_bias": unit_forget_bias, "bias_initializer": bias_initializer}
     ours = keras.layers.RNN(LSTMCell(u, **kwargs))

@@ -1,4 +1,4 @@
-"""Seed 003's variants (MUT1-3, SRU, the LSTM ablations) against plain NumPy, on random weights.
+"""AIEI007 Lecture 10's variants (MUT1-3, SRU, the LSTM ablations) against plain NumPy, on random weights.
 
 Keras has no twin for these, so the reference is ``numpy_reference``: the printed equations
 with the printed (column-vector) matrices, packed into the layout each docstring documents.
@@ -90,7 +90,7 @@ def test_lstm_ablation_forget_bias_lands_on_the_forget_block(without, ones_at):
 
 @pytest.mark.parametrize(("d", "u"), SIZES)
 def test_keras_gru_is_the_lecture_gru_with_z_flipped(d, u):
-    """Seed 003's GRU (z weights the new candidate) = our GRUCell(reset_after=False) with the z
+    """AIEI007 Lecture 10's GRU (z weights the new candidate) = our GRUCell(reset_after=False) with the z
     blocks negated, because 1 - σ(a) = σ(-a): Keras' z is the lecture's 1 - z."""
     rng = np.random.default_rng(d * u)
     p = ref.random_params(rng, ref.gru_shapes(d, u))
