@@ -113,12 +113,24 @@ def check_backward(student, grade, rng):
         grade.award(label, points, same(mine, right), f"{explain(mine, right, matched, label)}. {formula}")
 
     award("∂J/∂c_{t-1}", ("dc_prev",), 2, "∂J/∂c_{t-1} = ∂J/∂c_t ⊙ f + ∂J/∂a_i ⊙ p_i + ∂J/∂a_f ⊙ p_f")
-    award("∂J/∂h_{t-1}", ("dh_prev",), 1,
-          "∂J/∂h_{t-1} = ∂J/∂a W_hᵀ, with ∂J/∂a = [∂J/∂a_i | ∂J/∂a_f | ∂J/∂a_g | ∂J/∂a_o] (N, 4u)")
-    award("∂J/∂W_x, ∂J/∂W_h and ∂J/∂b", ("W_x", "W_h", "b"), 1,
-          "∂J/∂W_x = x_tᵀ ∂J/∂a, ∂J/∂W_h = h_{t-1}ᵀ ∂J/∂a, ∂J/∂b = Σ_batch ∂J/∂a")
-    award("∂J/∂p_i and ∂J/∂p_f", ("p_i", "p_f"), 1,
-          "∂J/∂p_i = Σ_batch ∂J/∂a_i ⊙ c_{t-1}, ∂J/∂p_f = Σ_batch ∂J/∂a_f ⊙ c_{t-1}")
+    award(
+        "∂J/∂h_{t-1}",
+        ("dh_prev",),
+        1,
+        "∂J/∂h_{t-1} = ∂J/∂a W_hᵀ, with ∂J/∂a = [∂J/∂a_i | ∂J/∂a_f | ∂J/∂a_g | ∂J/∂a_o] (N, 4u)",
+    )
+    award(
+        "∂J/∂W_x, ∂J/∂W_h and ∂J/∂b",
+        ("W_x", "W_h", "b"),
+        1,
+        "∂J/∂W_x = x_tᵀ ∂J/∂a, ∂J/∂W_h = h_{t-1}ᵀ ∂J/∂a, ∂J/∂b = Σ_batch ∂J/∂a",
+    )
+    award(
+        "∂J/∂p_i and ∂J/∂p_f",
+        ("p_i", "p_f"),
+        1,
+        "∂J/∂p_i = Σ_batch ∂J/∂a_i ⊙ c_{t-1}, ∂J/∂p_f = Σ_batch ∂J/∂a_f ⊙ c_{t-1}",
+    )
     award("∂J/∂p_o", ("p_o",), 1, "∂J/∂p_o = Σ_batch ∂J/∂a_o ⊙ c_t, ∂J/∂a_o = dh ⊙ tanh(c_t) ⊙ o(1 − o)")
 
 
@@ -175,14 +187,22 @@ def check_bptt(student, grade, rng):
         matched = [(h, {k: v[k] for k in keys}) for h, v in variants]
         grade.award(label, points, right, f"{explain(mine, want, matched, label)}. {formula}{upstream or ''}")
 
-    award("∂J/∂W_y and ∂J/∂b_y (the read-out on h_T)", ("W_y", "b_y"), 1,
-          "∂J/∂z = (ŷ − onehot(y)) / N; ∂J/∂W_y = h_Tᵀ ∂J/∂z, ∂J/∂b_y = Σ_batch ∂J/∂z")
+    award(
+        "∂J/∂W_y and ∂J/∂b_y (the read-out on h_T)",
+        ("W_y", "b_y"),
+        1,
+        "∂J/∂z = (ŷ − onehot(y)) / N; ∂J/∂W_y = h_Tᵀ ∂J/∂z, ∂J/∂b_y = Σ_batch ∂J/∂z",
+    )
     award("∂J/∂W_h", ("W_h",), 1, "∂J/∂W_h = Σ_t (step t's h_{t-1}ᵀ ∂J/∂a_t): one term per use of W_h")
     award("∂J/∂W_x and ∂J/∂b", ("W_x", "b"), 2,
           "start from ∂J/∂h_T = ∂J/∂z W_yᵀ and ∂J/∂c_T = 0, carry (∂J/∂h, ∂J/∂c) back step by step, sum each "
           "step's weight gradients")  # fmt: skip
-    award("∂J/∂p_i, ∂J/∂p_f and ∂J/∂p_o", ("p_i", "p_f", "p_o"), 1,
-          "the peepholes are used at every step too: sum their gradients over the steps")
+    award(
+        "∂J/∂p_i, ∂J/∂p_f and ∂J/∂p_o",
+        ("p_i", "p_f", "p_o"),
+        1,
+        "the peepholes are used at every step too: sum their gradients over the steps",
+    )
 
 
 # ---- Q4 ----------------------------------------------------------------------------------------
@@ -223,8 +243,16 @@ def check_adaptive_clip(student, grade, rng):
         matched = [(h, {k: v[k][m] for k, m in masks.items()}) for h, v in variants]
         grade.award(label, points, same(mine, right), f"{explain(mine, right, matched, label)}. {formula}")
 
-    award("units with ‖G‖ / max(‖W‖, ε) > λ are scaled to norm λ max(‖W‖, ε)", clipped, 2,
-          "for each unit (a column of a matrix, a whole vector): G ← λ max(‖W‖, ε) / ‖G‖ · G")
+    award(
+        "units with ‖G‖ / max(‖W‖, ε) > λ are scaled to norm λ max(‖W‖, ε)",
+        clipped,
+        2,
+        "for each unit (a column of a matrix, a whole vector): G ← λ max(‖W‖, ε) / ‖G‖ · G",
+    )
     award("units with ‖G‖ / max(‖W‖, ε) ≤ λ are left unchanged", kept, 1, "clip only where the ratio exceeds λ")
-    award("a unit whose weights are all 0 is clipped against the floor ε", {"p_f": np.ones(2, bool)}, 1,
-          "max(‖W‖, ε) = ε for p_f = 0: its gradient is scaled to norm λε")
+    award(
+        "a unit whose weights are all 0 is clipped against the floor ε",
+        {"p_f": np.ones(2, bool)},
+        1,
+        "max(‖W‖, ε) = ε for p_f = 0: its gradient is scaled to norm λε",
+    )

@@ -23,8 +23,15 @@ def _case(label, steps, expect, tol=1e-6, pick=None):
 
 def hw1_cases():
     from course_utils.grading.checks_hw1 import agc_inputs
-    from course_utils.grading.mistakes_hw1 import STEP_KEYS, adaptive_clip, backward, bptt, forward, model_params
-    from course_utils.grading.mistakes_hw1 import step_inputs
+    from course_utils.grading.mistakes_hw1 import (
+        STEP_KEYS,
+        adaptive_clip,
+        backward,
+        bptt,
+        forward,
+        model_params,
+        step_inputs,
+    )
 
     rng = np.random.default_rng(1001)
     inputs = step_inputs(1002, N=2, d=3, u=4)

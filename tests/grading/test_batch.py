@@ -20,9 +20,11 @@ from course_utils.grading.batch import grade_batch
 from .nbexec import code_cells, source
 from .sandboxed import requires_sandbox, write
 
-STEP = ("import numpy as np\ndef peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
-        "    a_i, a_f, a_g, a_o = np.split(x_t @ W_x + h_prev @ W_h + b, 4, axis=1)\n"
-        "    s = lambda a: 1 / (1 + np.exp(-a))\n    c_t = {}\n    return s({}) * np.tanh(c_t), c_t, None")
+STEP = (
+    "import numpy as np\ndef peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
+    "    a_i, a_f, a_g, a_o = np.split(x_t @ W_x + h_prev @ W_h + b, 4, axis=1)\n"
+    "    s = lambda a: 1 / (1 + np.exp(-a))\n    c_t = {}\n    return s({}) * np.tanh(c_t), c_t, None"
+)
 HALF = STEP.format("s(a_f) * c_prev + s(a_i) * np.tanh(a_g)", "a_o")  # a plain LSTM: 1 of Q1's 4 points (shapes)
 PEEPHOLE = STEP.format("s(a_f + p_f * c_prev) * c_prev + s(a_i + p_i * c_prev) * np.tanh(a_g)", "a_o + p_o * c_t")
 

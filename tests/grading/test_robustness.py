@@ -16,11 +16,13 @@ from .sandboxed import by_id, requires_sandbox, write
 
 # a student's bug that crashes the interpreter (a C stack overflow), without anything the static checks flag
 CRASH = "import sys\nsys.setrecursionlimit(10**7)\ndef down(n):\n    x = []\n    for _ in range(10**6):\n        x = [x]\n    return str(x)\n"
-FINE_STEP = ("import numpy as np\ndef peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
-             "    a_i, a_f, a_g, a_o = np.split(x_t @ W_x + h_prev @ W_h + b, 4, axis=1)\n"
-             "    s = lambda a: 1 / (1 + np.exp(-a))\n"
-             "    c_t = s(a_f + p_f * c_prev) * c_prev + s(a_i + p_i * c_prev) * np.tanh(a_g)\n"
-             "    return s(a_o + p_o * c_t) * np.tanh(c_t), c_t, None")  # Q1's 4 points
+FINE_STEP = (
+    "import numpy as np\ndef peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
+    "    a_i, a_f, a_g, a_o = np.split(x_t @ W_x + h_prev @ W_h + b, 4, axis=1)\n"
+    "    s = lambda a: 1 / (1 + np.exp(-a))\n"
+    "    c_t = s(a_f + p_f * c_prev) * c_prev + s(a_i + p_i * c_prev) * np.tanh(a_g)\n"
+    "    return s(a_o + p_o * c_t) * np.tanh(c_t), c_t, None"
+)  # Q1's 4 points
 
 
 @requires_sandbox
