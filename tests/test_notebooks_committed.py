@@ -1,5 +1,6 @@
 """Notebooks are committed executed, top to bottom, clean: otherwise strict nbval compares nothing."""
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -40,7 +41,11 @@ def test_starts_with_badge_title_and_setup(path):
     assert nb.cells[1].cell_type == "markdown" and nb.cells[1].source.startswith("# "), "the title cell second"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "colab-setup" in code[0].metadata.get("tags", []), "the Colab set-up cell runs first"
-    assert "setup_notebook(" in code[1].source, "the code cell after the Colab set-up must call setup_notebook"
+    # a NumPy-only notebook (hw1) has nothing to set up, and grading it without TensorFlow is four times faster
+    numpy_only = not any(re.search(r"\b(keras|tensorflow)\b", c.source) for c in code[1:])
+    assert numpy_only or "setup_notebook(" in code[1].source, (
+        "the code cell after the Colab set-up must call setup_notebook"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

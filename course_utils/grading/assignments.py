@@ -32,10 +32,11 @@ class Assignment:
         return sum(q.points for q in self.questions)
 
 
-NUMPY_REFERENCES = ("numpy_rnn", "numpy_gated", "clipping", "gradcheck", "gradients")
+# hw1: the sandbox keeps gradcheck (the notebook checks answers with it); its questions forbid it in answers
+NUMPY_REFERENCES = ("numpy_rnn", "numpy_gated", "clipping", "gradients")
 ASSIGNMENTS = {
-    "hw1": Assignment("hw1", "hw1_rnn_lstm_numpy.ipynb", "RNN and LSTM forward and backward passes in NumPy",
-                      hidden_modules=NUMPY_REFERENCES),
+    "hw1": Assignment("hw1", "hw1_rnn_lstm_numpy.ipynb", "A peephole LSTM forward and backward in NumPy, "
+                      "BPTT and unit-wise clipping", hidden_modules=NUMPY_REFERENCES),
     "hw2": Assignment("hw2", "hw2_gru_cell_and_params.ipynb", "A GRU cell matching Keras, and parameter counts",
                       hidden_modules=("cells", "params", "explain")),
     "hw3": Assignment("hw3", "hw3_bidirectional_model.ipynb", "A bidirectional sentiment model", time_limit=90.0),

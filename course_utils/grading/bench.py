@@ -23,13 +23,12 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 PLANTED = [  # (old, new) in the hw1 reference: known mistakes students make
-    ("return np.tanh(x_t @ W_x + h_prev @ W_h + b)", "return x_t @ W_x + h_prev @ W_h + b"),
-    ("return {k: g * (threshold / norm) for k, g in grads.items()}",
-     "return {k: np.clip(g, -threshold, threshold) for k, g in grads.items()}"),
-    ("if norm >= threshold:", "if True:"),
-    ("h_t = o * tanh_c", "h_t = o * c_t"),
-    ("dc_t * c_prev * f * (1 - f)", "dc_t * f * (1 - f)"),
-    ("dc_t = dh * o * (1.0 - tanh_c**2) + dc", "dc_t = dh * o * (1.0 - tanh_c**2)"),
+    ("out_gate = peeping(blocks[3], p_o, c_t)", "out_gate = peeping(blocks[3], p_o, c_prev)"),
+    ("return sigmoid(block + peephole * cell)", "return sigmoid(block)"),
+    (' + da_o * k["p_o"]', ""),
+    ('dc_prev = dc_t * k["f"] + da_i * k["p_i"] + da_f * k["p_f"]', 'dc_prev = dc_t * k["f"]'),
+    ("grads[k] += step_grads[k]", "grads[k] = step_grads[k]"),
+    ("factor = np.where(too_big, lam * size / np.where(too_big, step, 1.0), 1.0)", "factor = lam * size / step"),
 ]  # fmt: skip
 HOSTILE = [
     "import os\nos._exit(0)",  # kills its kernel (flagged, and the kernel is restarted)

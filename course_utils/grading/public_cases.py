@@ -22,54 +22,33 @@ def _case(label, steps, expect, tol=1e-6, pick=None):
 
 
 def hw1_cases():
-    from course_utils.grading.mistakes_hw1 import lstm_inputs
-    from course_utils.numpy_gated import lstm_step_backward, lstm_step_forward
-    from course_utils.numpy_rnn import random_params, simple_rnn_bptt
+    from course_utils.grading.checks_hw1 import agc_inputs
+    from course_utils.grading.mistakes_hw1 import (
+        STEP_KEYS,
+        adaptive_clip,
+        backward,
+        bptt,
+        forward,
+        model_params,
+        step_inputs,
+    )
 
     rng = np.random.default_rng(1001)
-    x, h = rng.standard_normal((2, 3)), rng.standard_normal((2, 4))
-    W_x, W_h, b = 0.5 * rng.standard_normal((3, 4)), 0.5 * rng.standard_normal((4, 4)), 0.5 * rng.standard_normal(4)
-    q1 = [_case("h_t on fixed inputs", [_call("rnn_step_forward", x, h, W_x, W_h, b)], np.tanh(x @ W_x + h @ W_h + b))]
-    A, c = rng.standard_normal((2, 3)), rng.uniform(0.5, 1.5, 4)
-    params = {"W": rng.standard_normal((2, 3)), "b": rng.standard_normal(4)}
-    loss = {"__course__": "loss", "kind": "sin_cubic", "A": A, "c": c}
-    exact = {"W": np.cos(params["W"]) * A, "b": 3 * c * params["b"] ** 2}
-    q2 = [
-        _case(
-            "the gradient of J = Σ sin(W) ⊙ A + Σ c ⊙ b³",
-            [_call("numerical_gradient", loss, params, 1e-5)],
-            exact,
-            1e-7,
-        )
-    ]
-    rnn = random_params("simple_rnn", d=3, u=4, n_classes=3, seed=1003)
-    ids = rng.integers(0, 3, size=6)
-    xs, ys = np.eye(3)[ids[:-1]], ids[1:]
-    ref = simple_rnn_bptt(rnn, xs, ys)
-    q3 = [
-        _case(
-            "(loss, grads) for a sequence of 5 one-hot steps", [_call("rnn_bptt", rnn, xs, ys)], (ref.loss, ref.grads)
-        )
-    ]
-    inputs = lstm_inputs(1004)
-    h_t, c_t, cache = lstm_step_forward(**inputs)
-    forward = _call("lstm_step_forward", *(inputs[k] for k in ("x_t", "h_prev", "c_prev", "W_x", "W_h", "b")))
-    q4 = [_case("h_t", [forward], h_t, pick=0), _case("c_t", [forward], c_t, pick=1)]
+    inputs = step_inputs(1002, N=2, d=3, u=4)
+    h_t, c_t, cache = forward(inputs)
+    step = _call("peephole_step_forward", *(inputs[k] for k in STEP_KEYS))
+    q1 = [_case("h_t", [step], h_t, pick=0), _case("c_t", [step], c_t, pick=1)]
     dh, dc = rng.standard_normal(h_t.shape), rng.standard_normal(h_t.shape)
-    grads = {k: np.zeros_like(inputs[k]) for k in ("W_x", "W_h", "b")}
-    dh_prev, dc_prev = lstm_step_backward(dh, dc, cache, inputs["W_h"], grads)
-    backward = _call("lstm_step_backward", dh, dc, {"$": 0, "i": 2})
-    q5 = [_case("(dh_prev, dc_prev, grads) after your forward step", [forward, backward], (dh_prev, dc_prev, grads))]
-    big = {
-        "W_x": 3 * rng.standard_normal((3, 4)),
-        "W_h": rng.standard_normal((4, 4)),
-        "b": 0.1 * rng.standard_normal(4),
-    }
-    norm = np.sqrt(sum(np.sum(g**2) for g in big.values()))
-    small = {k: g * 0.5 / norm for k, g in big.items()}
-    q6 = [_case("a gradient above the threshold", [_call("clip_by_global_norm", big, 1.0)], {k: g / norm for k, g in big.items()}),
-          _case("a gradient below the threshold", [_call("clip_by_global_norm", small, 1.0)], small)]  # fmt: skip
-    return {"Q1": q1, "Q2": q2, "Q3": q3, "Q4": q4, "Q5": q5, "Q6": q6}
+    back = _call("peephole_step_backward", dh, dc, {"$": 0, "i": 2})
+    q2 = [_case("(dh_prev, dc_prev, grads) after your forward step", [step, back], backward(dh, dc, cache))]
+    params = model_params(1003, d=3, u=4, K=3)
+    x, y = rng.standard_normal((2, 4, 3)), rng.integers(0, 3, size=2)
+    q3 = [_case("(loss, grads) for a batch of 2 sequences of 4 steps", [_call("peephole_bptt", params, x, y)],
+                bptt(params, x, y))]  # fmt: skip
+    grads, weights = agc_inputs(np.random.default_rng(1004))
+    q4 = [_case("units above and below λ = 0.1, a zero peephole", [_call("adaptive_clip", grads, weights, 0.1)],
+                adaptive_clip(grads, weights, 0.1))]  # fmt: skip
+    return {"Q1": q1, "Q2": q2, "Q3": q3, "Q4": q4}
 
 
 def _gru_steps(reset_after, d=3, u=4):

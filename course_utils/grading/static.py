@@ -12,7 +12,8 @@ flag, with the cell and line:
   library's attributes (monkeypatching ``np.allclose``, ``keras.layers.RNN``, ``json.dumps`` ...);
 * per question: its objects' definitions, and every top-level name they use (transitively), may not
   import or mention the ``course_utils`` modules that answer the assignment (``Assignment.hidden_modules``,
-  ``course_utils.grading``) or the question's ``forbidden`` names (Keras' own ``GRU`` for a GRU cell).
+  ``course_utils.grading``) or the question's ``forbidden`` names (Keras' own ``GRU`` for a GRU cell; a
+  ``course_utils.*`` module there, such as hw1's gradient checker, is forbidden like a hidden one).
 
 The Colab set-up cell (``trusted(source)`` says which cell is exactly it) is not checked. A finding withholds
 the question's points; the report says "flagged for manual review" with the reasons.
@@ -205,8 +206,10 @@ def scan(cells, questions, hidden_modules=(), trusted=lambda source: False):
             for index, stmt in definitions.get(name, []):
                 statements.append((index, stmt))
                 todo += list(_free_names(stmt))
+        modules = [*forbidden_modules, *(f for f in q.forbidden if f.startswith("course_utils."))]
+        names = tuple(f for f in q.forbidden if not f.startswith("course_utils."))
         for index, stmt in statements:
-            reasons += _delegation(index, stmt, aliases, forbidden_modules, q.forbidden)
+            reasons += _delegation(index, stmt, aliases, modules, names)
         if reasons:
             findings[q.id] = sorted(set(reasons), key=reasons.index)
     return findings

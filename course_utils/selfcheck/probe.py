@@ -21,8 +21,6 @@ or ``{"fault": message}`` for a request that cannot be served (an unknown refere
 
 import base64
 
-import numpy as np
-
 if "encode" not in globals():  # imported (tests, self-checks); in the kernel wire.py's source came first
     from course_utils.selfcheck.wire import Ref, decode, encode
 
@@ -41,17 +39,6 @@ def _keras_rnn(*args, **kwargs):
 
 # callables a request may name as its target (never the student's): Keras' RNN wrapper, a model's summary rows
 BUILTINS = {"keras.layers.RNN": _keras_rnn, "summary_rows": _summary_rows}
-
-
-def loss_function(kind, A, c):
-    """Loss functions built from data, for gradient checkers: J = Σ sin(W) ⊙ A + Σ c ⊙ b³ (the only kind)."""
-    if kind != "sin_cubic":
-        raise ValueError(f"unknown loss {kind!r}")
-
-    def loss_fn(params):
-        return float(np.sum(np.sin(params["W"]) * A) + np.sum(c * params["b"] ** 3))
-
-    return loss_fn
 
 
 class LocalProbe:
@@ -75,11 +62,9 @@ class LocalProbe:
             return self.ns[target]
         raise LookupError(f"`{target}` is not defined")
 
-    def _value(self, v):  # arguments: references back to objects, loss specifications to functions
+    def _value(self, v):  # arguments: references back to the objects they name
         if isinstance(v, Ref):
             return self._resolve(v)
-        if isinstance(v, dict) and v.get("__course__") == "loss":
-            return loss_function(v["kind"], v["A"], v["c"])
         if isinstance(v, list):
             return [self._value(x) for x in v]
         if isinstance(v, tuple):

@@ -1,6 +1,6 @@
 """Hostile hw1 submissions for ``test_adversarial.py``: each a list of code cells, in plain NumPy (fast to grade).
 
-``ZEROS`` is the baseline every attack is measured against: the six functions returning zeros of the right
+``ZEROS`` is the baseline every attack is measured against: the four functions returning zeros of the right
 shapes (it earns the points for shapes only). Each attack keeps those functions and adds its trick, so an
 attack that "works" would score more than the baseline. ``{report}`` in a cell is replaced by the path of the
 report the grader will write (a student who knows where reports go).
@@ -9,22 +9,16 @@ report the grader will write (a student who knows where reports go).
 ZEROS = """
 import numpy as np
 
-def rnn_step_forward(x_t, h_prev, W_x, W_h, b):
-    return np.zeros((x_t.shape[0], W_h.shape[0]))
-
-def numerical_gradient(loss_fn, params, eps=1e-5):
-    return {k: np.zeros_like(v, dtype=float) for k, v in params.items()}
-
-def rnn_bptt(params, x, y):
-    return 0.0, {k: np.zeros_like(v) for k, v in params.items()}
-
-def lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b):
+def peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):
     return np.zeros_like(h_prev), np.zeros_like(c_prev), None
 
-def lstm_step_backward(dh, dc, cache):
+def peephole_step_backward(dh, dc, cache):
     return np.zeros_like(dh), np.zeros_like(dc), {}
 
-def clip_by_global_norm(grads, threshold):
+def peephole_bptt(params, x, y):
+    return 0.0, {k: np.zeros_like(v) for k, v in params.items()}
+
+def adaptive_clip(grads, params, lam, eps=1e-3):
     return {k: np.zeros_like(g) for k, g in grads.items()}
 """
 
@@ -73,14 +67,15 @@ class Close(float):
     def __sub__(self, other):
         return 0.0
 
-_zeros = rnn_step_forward
-def rnn_step_forward(x_t, h_prev, W_x, W_h, b):
-    return _zeros(x_t, h_prev, W_x, W_h, b).view(AlwaysEqual)
+_zeros = peephole_step_forward
+def peephole_step_forward(*args):
+    h, c, cache = _zeros(*args)
+    return h.view(AlwaysEqual), c.view(AlwaysEqual), cache
 
-def rnn_bptt(params, x, y):
+def peephole_bptt(params, x, y):
     return Close(0.0), {k: np.zeros_like(v).view(AlwaysEqual) for k, v in params.items()}
 
-def clip_by_global_norm(grads, threshold):
+def adaptive_clip(grads, params, lam, eps=1e-3):
     return {k: np.zeros_like(g).view(AlwaysEqual) for k, g in grads.items()}
 """
     ],
@@ -109,15 +104,15 @@ ip.input_transformers_post.append(
     "frame walks": [
         """
 import sys
-_zeros_step = rnn_step_forward
-def rnn_step_forward(x_t, h_prev, W_x, W_h, b):
+_zeros_step = peephole_step_forward
+def peephole_step_forward(*args):
     frame = sys._getframe(1)
     while frame is not None:
-        for name in ("want", "expected", "reference", "ref", "exact"):
+        for name in ("want", "expected", "reference", "ref", "exact", "h_ref"):
             if name in frame.f_locals:
                 return frame.f_locals[name]
         frame = frame.f_back
-    return _zeros_step(x_t, h_prev, W_x, W_h, b)
+    return _zeros_step(*args)
 """
     ],
     # a thread rewriting every JSON file it can find (and the report) while grading runs
@@ -184,7 +179,7 @@ for path in ("results.json", "/tmp/results.json", "/tmp/work/results.json"):
 """,
         """
 import os
-def clip_by_global_norm(grads, threshold):
+def adaptive_clip(grads, params, lam, eps=1e-3):
     open("results.json", "w").write("{}")
     os._exit(0)
 """,
@@ -206,12 +201,12 @@ for pid in (os.getppid(), 1, -1):
         """
 import functools, importlib
 gated = importlib.import_module("course_utils.numpy_" + "gated")
-lstm_step_forward = functools.partial(gated.lstm_step_forward)
+peephole_step_forward = functools.partial(gated.lstm_step_forward)
 """,
         """
 loader = __builtins__["__imp" + "ort__"] if isinstance(__builtins__, dict) else getattr(__builtins__, "__imp" + "ort__")
 clipping = loader("course_utils.clipping", fromlist=["clip"])
-clip_by_global_norm = lambda grads, threshold: clipping.clip_by_global_norm(grads, threshold)
+adaptive_clip = lambda grads, params, lam, eps=1e-3: clipping.clip_by_norm_lecture(grads, lam)
 """,
     ],
     # a results file and an answer channel declaring a single 0-point question: "0/0, passed, exit 0"

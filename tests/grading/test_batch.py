@@ -20,8 +20,13 @@ from course_utils.grading.batch import grade_batch
 from .nbexec import code_cells, source
 from .sandboxed import requires_sandbox, write
 
-STEP = "import numpy as np\ndef rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n    return {}"
-HALF = STEP.format("x_t @ W_x + h_prev @ W_h + b")  # tanh forgotten: 1 of Q1's 2 points
+STEP = (
+    "import numpy as np\ndef peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
+    "    a_i, a_f, a_g, a_o = np.split(x_t @ W_x + h_prev @ W_h + b, 4, axis=1)\n"
+    "    s = lambda a: 1 / (1 + np.exp(-a))\n    c_t = {}\n    return s({}) * np.tanh(c_t), c_t, None"
+)
+HALF = STEP.format("s(a_f) * c_prev + s(a_i) * np.tanh(a_g)", "a_o")  # a plain LSTM: 1 of Q1's 4 points (shapes)
+PEEPHOLE = STEP.format("s(a_f + p_f * c_prev) * c_prev + s(a_i + p_i * c_prev) * np.tanh(a_g)", "a_o + p_o * c_t")
 
 
 def solution():
@@ -80,7 +85,7 @@ def test_a_mixed_class_gives_the_right_gradebook_rows(graded_class):
         "zed": ("not on roster", "1"),
     }
     assert list(rows) == ["alice", "bob", "carol", "dave", "erin", "frank", "heidi", "gina", "zed"]  # roster order
-    assert [rows["alice"][q] for q in ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")] == ["2", "3", "5", "3", "4", "3"]
+    assert [rows["alice"][q] for q in ("Q1", "Q2", "Q3", "Q4")] == ["4", "6", "6", "4"]
     assert rows["alice"]["name"] == "Alice" and rows["alice"]["max_score"] == "20"
     assert "first.ipynb (20/20), second.ipynb (1/20)" in rows["carol"]["reason"]
     assert "dave.pdf is not a notebook" in rows["dave"]["reason"]
@@ -113,7 +118,7 @@ def test_feedback_files_hold_every_failed_checks_hint_and_the_failed_cells(grade
             if question["error"]:
                 assert question["error"] in text
     bob = (out / "feedback" / "bob.md").read_text()
-    assert "tanh is missing" in bob and "cell 2 raised RuntimeError: a student bug" in bob
+    assert "that is the plain LSTM" in bob and "cell 2 raised RuntimeError: a student bug" in bob
     assert "raise RuntimeError('a student bug')" in bob  # the failing cell is quoted
     heidi = (out / "feedback" / "heidi.md").read_text()
     assert "flagged for manual review" in heidi and "ended the kernel" in heidi
@@ -148,10 +153,10 @@ def test_resume_after_ctrl_c_regrades_nothing_that_finished(tmp_path):
     assert {p.name: p.stat().st_mtime_ns for p in (out / "reports").glob("*.json") if p.name in finished} == finished
     assert [row["status"] for row in rows_of(out).values()] == ["graded"] * 3
 
-    write(subs / "ann.ipynb", STEP.format("np.tanh(x_t @ W_x + h_prev @ W_h + b)"))  # ann resubmits
+    write(subs / "ann.ipynb", PEEPHOLE)  # ann resubmits
     with open(log, "w") as stream:
         grade_batch("hw1", [subs], out, workers=1, stream=stream)
-    assert "2 already graded, 1 to grade" in log.read_text() and rows_of(out)["ann"]["Q1"] == "2"
+    assert "2 already graded, 1 to grade" in log.read_text() and rows_of(out)["ann"]["Q1"] == "4"
     with open(log, "w") as stream:
         grade_batch("hw1", [subs], out, workers=2, force=True, stream=stream)
     assert "0 already graded, 3 to grade" in log.read_text()

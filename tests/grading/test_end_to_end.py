@@ -20,7 +20,7 @@ def test_reference_of_assignment_1_scores_full_marks_end_to_end(tmp_path, capsys
     assert main(["grade", "hw1", str(HOMEWORK / "hw1_rnn_lstm_numpy.ipynb"), "--json", str(target)]) == 0
     report = json.loads(target.read_text())
     assert report["score"] == report["max_score"] == 20 and report["passed"] and report["flagged"] == []
-    assert [q["points"] for q in report["questions"]] == [2, 3, 5, 3, 4, 3]
+    assert [q["points"] for q in report["questions"]] == [4, 6, 6, 4]
     assert report["execution"]["errors"] == [] and report["execution"]["timed_out_cell"] is None
     assert report["grading_seconds"] < 60
     assert "total 20/20 points" in capsys.readouterr().out
@@ -35,7 +35,9 @@ def test_release_scores_zero_without_crashing(tmp_path, assignment):
     assert all(q.points == 0 and "not implemented yet" in q.error for q in report.questions)
     assert {e.ename for e in report.execution.errors} == {"NotImplementedError"}
     if assignment == "hw1":
-        assert report.questions[0].error.startswith("rnn_step_forward(x_t, h_prev, W_x, W_h, b) is not implemented yet")
+        assert report.questions[0].error.startswith(
+            "peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o) is not implemented yet"
+        )
 
 
 def test_reference_of_assignment_2_scores_full_marks_end_to_end():

@@ -14,7 +14,7 @@ from course_utils.grading.__main__ import main
 from course_utils.grading.gradescope import REPOSITORY, build, is_public, results, run, validate
 
 from .sandboxed import requires_sandbox, write
-from .test_batch import HALF, solution
+from .test_batch import solution
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,8 @@ def test_run_autograder_gives_schema_valid_results_with_the_same_points_as_the_c
     root, _, _ = autograder
     submission = root / "submission"
     submission.mkdir()
-    notebook = write(submission / "hw1_rnn_lstm_numpy.ipynb", *solution()[:-2], HALF)  # Q6 missing, Q1 halved
+    unclipped = "def adaptive_clip(grads, params, lam, eps=1e-3):\n    return {k: g.copy() for k, g in grads.items()}"
+    notebook = write(submission / "hw1_rnn_lstm_numpy.ipynb", *solution()[:-2], unclipped)  # Q4: 1 of 4 points
     env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
     done = subprocess.run(
         [str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True, timeout=300
@@ -62,17 +63,17 @@ def test_run_autograder_gives_schema_valid_results_with_the_same_points_as_the_c
     validate(data)
     assert main(["grade", "hw1", str(notebook), "--json", str(tmp_path / "cli.json")]) == 1
     cli = json.loads((tmp_path / "cli.json").read_text())
-    assert data["score"] == cli["score"] == 16  # Q1 loses tanh (1), Q6 is missing (3)
+    assert data["score"] == cli["score"] == 17  # Q4 clips nothing: only its unchanged units are right
     scored = [t for t in data["tests"] if t["visibility"] == "visible"]
     assert [(t["score"], t["max_score"]) for t in scored] == [(q["points"], q["max_points"]) for q in cli["questions"]]
     details = [t for t in data["tests"] if t["visibility"] == "after_due_date"]
     assert details and all(t["max_score"] == 0 for t in details)
-    assert "tanh is missing" in " ".join(t["output"] for t in details)
+    assert "G ← λ max(‖W‖, ε) / ‖G‖ · G" in " ".join(t["output"] for t in details)
     visible = [line for t in scored for line in t["output"].splitlines()]
     for question in cli["questions"]:  # each hidden check's result and hint wait for the due date
         for check in (c for c in question["checks"] if not is_public(c)):
             assert not [line for line in visible if line[2:].startswith(check["label"])], check["label"]
-    assert data["stdout_visibility"] == "hidden" and "total 16/20 points" in done.stdout
+    assert data["stdout_visibility"] == "hidden" and "total 17/20 points" in done.stdout
 
 
 def test_no_notebook_gives_a_valid_zero_with_the_reason(tmp_path):

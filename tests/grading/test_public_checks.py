@@ -63,7 +63,8 @@ def test_an_untrained_hw3_model_passes_the_structural_public_checks(capsys):
 
 def test_a_planted_bug_fails_its_questions_public_check_with_a_hint(capsys):
     nb, ns = reference_run("hw1")
-    out = printed(capsys, "hw1", planted(ns, nb, [("(plus - minus) / (2 * eps)", "(plus - minus) / eps")]), "Q2")
+    dc_prev = 'dc_prev = dc_t * k["f"] + da_i * k["p_i"] + da_f * k["p_f"]'
+    out = printed(capsys, "hw1", planted(ns, nb, [(dc_prev, 'dc_prev = dc_t * k["f"]')]), "Q2")
     assert "Q2 · public checks passed: 0/1" in out and "differs from the expected values by up to" in out
 
 

@@ -8,8 +8,9 @@ from course_utils.grading.runner import is_colab_setup
 
 from .nbexec import source
 
-STEP = "def rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n    return np.tanh(x_t @ W_x + h_prev @ W_h + b)\n"
-CLIP = "def clip_by_global_norm(grads, threshold):\n    return grads\n"
+STEP = "def peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n    return h_prev, c_prev, None\n"
+CLIP = "def adaptive_clip(grads, params, lam, eps=1e-3):\n    return grads\n"
+HW1 = {f"Q{i}" for i in range(1, 5)}
 
 
 def scan(assignment, *sources):
@@ -30,7 +31,7 @@ def test_the_reference_solutions_are_not_flagged(assignment):
 def test_an_edited_colab_cell_is_checked_like_any_other():
     colab = next(c.source for c in source("hw1").cells if "colab-setup" in c.metadata.get("tags", []))
     assert not is_colab_setup(colab + "\n!curl http://example.com/cheat.py > cheat.py")
-    assert set(scan("hw1", STEP, colab + "\nimport importlib")) == {f"Q{i}" for i in range(1, 7)}
+    assert set(scan("hw1", STEP, colab + "\nimport importlib")) == HW1
 
 
 TRICKS = {
@@ -60,7 +61,7 @@ TRICKS = {
 @pytest.mark.parametrize("trick", list(TRICKS), ids=list(TRICKS))
 def test_each_trick_flags_every_question(trick):
     findings = scan("hw1", STEP, TRICKS[trick])
-    assert set(findings) == {f"Q{i}" for i in range(1, 7)}, findings
+    assert set(findings) == HW1, findings
     assert all(f.startswith("cell 2, line ") for f in findings["Q1"])
 
 
@@ -69,15 +70,25 @@ def test_matplotlib_magic_and_plain_code_are_fine():
 
 
 def test_delegation_to_the_course_is_flagged_on_the_question_that_uses_it_only():
-    delegating = ("from course_utils.numpy_rnn import simple_rnn_forward\n"
-                  "def rnn_step_forward(x_t, h_prev, W_x, W_h, b):\n"
-                  "    return simple_rnn_forward(x_t[:, None], W_x, W_h, b, h0=h_prev)[:, 0]")  # fmt: skip
-    findings = scan("hw1", delegating, CLIP)
-    assert set(findings) == {"Q1"} and "course_utils.numpy_rnn.simple_rnn_forward" in findings["Q1"][0]
-    indirect = "import course_utils as cu\n_helper = cu.numpy_gated.clip\n" + CLIP.replace(
-        "return grads", "return _helper(grads)"
+    delegating = ("from course_utils.numpy_gated import lstm_step_forward\n"
+                  "def peephole_step_forward(x_t, h_prev, c_prev, W_x, W_h, b, p_i, p_f, p_o):\n"
+                  "    return lstm_step_forward(x_t, h_prev, c_prev, W_x, W_h, b)")  # fmt: skip
+    findings = scan("hw1", delegating, CLIP)  # Q2 is checked through the forward step too
+    assert set(findings) == {"Q1", "Q2"} and "course_utils.numpy_gated.lstm_step_forward" in findings["Q1"][0]
+    indirect = "import course_utils as cu\n_helper = cu.clipping.clip_by_norm_lecture\n" + CLIP.replace(
+        "return grads", "return _helper(grads, lam)"
     )
-    assert set(scan("hw1", STEP, indirect)) == {"Q6"}
+    assert set(scan("hw1", STEP, indirect)) == {"Q4"}
+
+
+def test_the_gradient_checker_is_a_tool_for_the_notebook_never_an_answer():
+    numeric = ("from course_utils.gradcheck import numerical_gradient\n"
+               "def peephole_step_backward(dh, dc, cache):\n"
+               "    return numerical_gradient(lambda p: 0.0, cache)")  # fmt: skip
+    findings = scan("hw1", STEP, numeric)
+    assert set(findings) == {"Q2"} and "course_utils.gradcheck.numerical_gradient" in findings["Q2"][0]
+    checking = "from course_utils.gradcheck import numerical_gradient\nnumeric = numerical_gradient(print, {})"
+    assert scan("hw1", STEP, checking) == {}  # a notebook cell that checks an answer is fine
 
 
 @pytest.mark.parametrize(
