@@ -71,9 +71,8 @@ def _check_config(student):
     """``MGUCell.from_config(cell.get_config())`` must rebuild the same cell (Bidirectional and saving rely on it)."""
     cls = _mgu_class(student)
     for units, reset_after in ((U + 1, True), (U, False)):
-        made = f"MGUCell({units}, reset_after={reset_after})"
-        what = f"{made}.get_config()"
-        config = call(call(cls, units, reset_after=reset_after, what=made).method("get_config"), what=what)
+        what = f"MGUCell({units}, reset_after={reset_after}).get_config()"
+        config = call(call(cls, units, reset_after=reset_after, what=what[:-13]).method("get_config"), what=what)
         if not isinstance(config, dict):
             raise StudentError(f"{what} should return a dict, got {type(config).__name__}.")
         clone = call(cls.method("from_config"), config, what=f"MGUCell.from_config({what})")
@@ -86,7 +85,6 @@ def _check_config(student):
 
 @QUESTIONS.add("Q1", "MGUCell.build (weight shapes) and get_config", 3, names=("MGUCell",), forbidden=KERAS_GRU)
 def check_weights(student, grade, rng):
-    _mgu_class(student)
     for reset_after in (False, True):
         label = f"weights with reset_after={reset_after}"
         try:
@@ -148,14 +146,6 @@ OTHER_MODE = {
 }
 
 
-def _saturated(bias, reset_after, value):
-    """The bias with the gate's input slice set to ``value`` (+30: f = 1, so h_t = h̃_t, a SimpleRNN step)."""
-    bias = np.array(bias, copy=True)
-    row, u = (bias[0] if reset_after else bias), bias.shape[-1] // 2  # row 0: the input bias (a view)
-    row[:u] = value
-    return bias
-
-
 def _check_outputs(student, grade, rng, reset_after, first_points, all_points):
     cell, layer = _student_layer(student, reset_after)
     x = rng.standard_normal((N, T, D)).astype("float32")
@@ -184,7 +174,8 @@ def _check_outputs(student, grade, rng, reset_after, first_points, all_points):
     variants.append((OTHER_MODE[reset_after], run_reference(weights, "other_mode")))
     hint = explain(got, want, variants, "h_t", tol=1e-5)
     if "differs from the expected" in hint:  # saturate the gate (f = 1) to look at the candidate alone
-        probe = dict(weights, bias=_saturated(weights["bias"], reset_after, 30.0))
+        probe = dict(weights, bias=np.array(weights["bias"], copy=True))
+        (probe["bias"][0] if reset_after else probe["bias"])[:U] = 30.0  # the gate's input bias: f = 1, so h_t = h̃_t
         if not close(run_student(probe), run_reference(probe), 1e-5):
             hint += (f"; with f = 1 (gate bias +30) your h_t ≠ h̃_t: check the candidate, columns [u:2u]: "
                      f"{CANDIDATE[reset_after]}")  # fmt: skip

@@ -76,6 +76,8 @@ BUGS = [
     ("get_config without reset_after", [("config.update(units=self.units, reset_after=self.reset_after)",
                                          "config.update(units=self.units)")],
      {"Q1": 1}, r"from_config\(get_config\(\)\) rebuilt a cell"),
+    ("get_config not written", [("config = super().get_config()", "raise NotImplementedError()")], {"Q1": 1},
+     r"get_config\(\) is not implemented yet"),
     ("NaN in the output", [("return h_t, [h_t]", "return h_t * np.nan, [h_t]")], ALL_CELL, r"contains NaN"),
     ("Bidirectional not doubled", [("2 * per_direction", "per_direction")], {"Q4": 1}, r"two independent copies"),
     ("merge_mode='sum' counted as a concatenation", [("(u + 1) * k]", "(2 * u + 1) * k]")], {"Q4": 1},
