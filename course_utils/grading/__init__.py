@@ -34,8 +34,8 @@ A whole class (``grade ASSIGNMENT SUBMISSIONS... --out DIR``), built on ``grade_
 * ``gradescope``  - the Gradescope autograder zip (``autograder/``: its scripts, the results schema)
 * ``bench``       - grading throughput (``make bench-grading``)
 
-Nothing heavy is imported until used: ``checks_hw1`` needs NumPy only, ``checks_hw2`` and
-``checks_hw3`` import Keras.
+Nothing heavy is imported until used: ``checks_hw1`` and ``checks_hw2`` need NumPy only,
+``checks_hw3`` imports Keras.
 """
 
 from course_utils._lazy import lazy_exports

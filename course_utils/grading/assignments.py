@@ -37,7 +37,7 @@ NUMPY_REFERENCES = ("numpy_rnn", "numpy_gated", "clipping", "gradients")
 ASSIGNMENTS = {
     "hw1": Assignment("hw1", "hw1_rnn_lstm_numpy.ipynb", "A peephole LSTM forward and backward in NumPy, "
                       "BPTT and unit-wise clipping", hidden_modules=NUMPY_REFERENCES),
-    "hw2": Assignment("hw2", "hw2_gru_cell_and_params.ipynb", "A GRU cell matching Keras, and parameter counts",
+    "hw2": Assignment("hw2", "hw2_mgu_cell_and_params.ipynb", "A minimal gated unit cell, and parameter counts",
                       hidden_modules=("cells", "params", "explain")),
     "hw3": Assignment("hw3", "hw3_bidirectional_model.ipynb", "A bidirectional sentiment model", time_limit=90.0),
 }  # fmt: skip
@@ -56,7 +56,7 @@ def get_assignment(name):
     """The :class:`Assignment` called ``name`` (``"hw1"`` ...); a clear ``ValueError`` otherwise.
 
     >>> get_assignment("hw2").notebook
-    'hw2_gru_cell_and_params.ipynb'
+    'hw2_mgu_cell_and_params.ipynb'
     >>> get_assignment("hw9")
     Traceback (most recent call last):
     ...

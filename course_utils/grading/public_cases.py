@@ -51,29 +51,28 @@ def hw1_cases():
     return {"Q1": q1, "Q2": q2, "Q3": q3, "Q4": q4}
 
 
-def _gru_steps(reset_after, d=3, u=4):
-    return [_call("GRUCell", u, reset_after=reset_after), _call("keras.layers.RNN", {"$": 0}, return_sequences=True),
+def _mgu_steps(reset_after, d=3, u=4):
+    return [_call("MGUCell", u, reset_after=reset_after), _call("keras.layers.RNN", {"$": 0}, return_sequences=True),
             {"op": "call", "target": {"$": 1}, "method": "build", "args": [(None, None, d)], "kwargs": {}}]  # fmt: skip
 
 
 def hw2_cases():
-    from course_utils._keras import keras
-    from course_utils.grading.checks_hw2 import MODELS, SHOWN
+    from course_utils.grading.checks_hw2 import MODELS, SHOWN, mgu_numpy
 
     q1, outputs = [], {}
     rng = np.random.default_rng(2002)
-    for reset_after in (True, False):
-        shapes = {"kernel": (3, 12), "recurrent_kernel": (4, 12), "bias": (2, 12) if reset_after else (12,)}
+    for reset_after in (False, True):
+        shapes = {"kernel": (3, 8), "recurrent_kernel": (4, 8), "bias": (2, 8) if reset_after else (8,)}
         for name, shape in shapes.items():
             attr = {"op": "attr", "target": {"$": 0}, "name": name}
             q1.append(
                 _case(
-                    f"`{name}` with reset_after={reset_after}", _gru_steps(reset_after) + [attr], {"shape": list(shape)}
+                    f"`{name}` with reset_after={reset_after}", _mgu_steps(reset_after) + [attr], {"shape": list(shape)}
                 )
             )
         weights = {k: (0.5 * rng.standard_normal(s)).astype("float32") for k, s in shapes.items()}
         x = rng.standard_normal((2, 5, 3)).astype("float32")
-        steps = _gru_steps(reset_after)
+        steps = _mgu_steps(reset_after)
         for name in shapes:
             steps.append({"op": "attr", "target": {"$": 0}, "name": name, "keep": True})
             steps.append(
@@ -86,14 +85,15 @@ def hw2_cases():
                 }
             )
         steps.append(_call({"$": 1}, x))
-        reference = keras.layers.GRU(4, reset_after=reset_after, return_sequences=True)
-        reference.build((None, None, 3))
-        reference.set_weights([weights["kernel"], weights["recurrent_kernel"], weights["bias"]])
-        want = keras.ops.convert_to_numpy(reference(x))
+        want = mgu_numpy(x, weights["kernel"], weights["recurrent_kernel"], weights["bias"], reset_after)
         outputs[reset_after] = [
-            _case(f"keras.layers.RNN(GRUCell(4, reset_after={reset_after})) on a batch", steps, want, 1e-5)
+            _case(f"keras.layers.RNN(MGUCell(4, reset_after={reset_after})) on a batch", steps, want, 1e-5)
         ]
-    cases = {"Q1": q1, "Q2": outputs[True], "Q3": outputs[False]}
+    config = [_call("MGUCell", 5, reset_after=True), {"op": "call", "target": {"$": 0}, "method": "get_config",
+              "args": [], "kwargs": {}}, {"op": "call", "target": "MGUCell", "method": "from_config",
+              "args": [{"$": 1}], "kwargs": {}}, {"op": "attr", "target": {"$": 2}, "name": "reset_after"}]  # fmt: skip
+    q1.append(_case("MGUCell.from_config(MGUCell(5, reset_after=True).get_config()).reset_after", config, True))
+    cases = {"Q1": q1, "Q2": outputs[False], "Q3": outputs[True]}
     for qid, (name, symbols, _layers, exact, _) in MODELS.items():
         sizes = {s: SHOWN[s] for s in symbols}
         cases[qid] = [

@@ -12,7 +12,8 @@ flag, with the cell and line:
   library's attributes (monkeypatching ``np.allclose``, ``keras.layers.RNN``, ``json.dumps`` ...);
 * per question: its objects' definitions, and every top-level name they use (transitively), may not
   import or mention the ``course_utils`` modules that answer the assignment (``Assignment.hidden_modules``,
-  ``course_utils.grading``) or the question's ``forbidden`` names (Keras' own ``GRU`` for a GRU cell; a
+  ``course_utils.grading``) or the question's ``forbidden`` names (Keras' own ``GRU`` for a GRU cell; for a
+  formula ``"keras.*"``, anything from Keras, and ``".count_params"``, that method of any object; a
   ``course_utils.*`` module there, such as hw1's gradient checker, is forbidden like a hidden one).
 
 The Colab set-up cell (``trusted(source)`` says which cell is exactly it) is not checked. A finding withholds
@@ -215,8 +216,32 @@ def scan(cells, questions, hidden_modules=(), trusted=lambda source: False):
     return findings
 
 
-def _delegation(index, stmt, aliases, forbidden_modules, forbidden_names):
+def _not_a_formula(index, stmt, aliases, forbidden_names):
+    """Findings for the forbidden ``".count_params"`` (that attribute, of any object) and ``"keras.*"`` (any name
+    from Keras or TensorFlow): a question that asks for a formula, not for a model to count."""
+    attributes = {f[1:] for f in forbidden_names if f.startswith(".")}
+    libraries = {f[:-2] for f in forbidden_names if f.endswith(".*")}
+    libraries |= {"tensorflow", "tf_keras"} if libraries else set()
     found = []
+    for node in ast.walk(stmt):
+        where, used = f"cell {index}, line {getattr(node, 'lineno', '?')}", None
+        if isinstance(node, ast.Attribute) and node.attr in attributes:
+            used = f".{node.attr}"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.strip() in attributes:
+            used = f"the string {node.value!r}"
+        elif isinstance(node, ast.Name) and _resolve(node.id, aliases).split(".")[0] in libraries:
+            used = _resolve(node.id, aliases)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            used = next((m for m in modules if m.split(".")[0] in libraries), None)
+        if used:
+            found.append(f"{where}: uses `{used}`; the answer must be a formula of the sizes, not a model's count")
+    return found
+
+
+def _delegation(index, stmt, aliases, forbidden_modules, forbidden_names):
+    found = _not_a_formula(index, stmt, aliases, forbidden_names)
+    forbidden_names = [f for f in forbidden_names if not (f.startswith(".") or f.endswith(".*"))]
     last_names = {f.rsplit(".", 1)[-1] for f in forbidden_names}
     roots = {f.split(".")[0] for f in forbidden_names} | {"tensorflow", "tf_keras"} if forbidden_names else set()
     for node in ast.walk(stmt):

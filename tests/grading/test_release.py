@@ -46,7 +46,7 @@ def solution_and_other_lines(nb):
 def test_there_are_three_homework_notebooks_each_with_solutions():
     assert [p.name for p in SOURCES] == [
         "hw1_rnn_lstm_numpy.ipynb",
-        "hw2_gru_cell_and_params.ipynb",
+        "hw2_mgu_cell_and_params.ipynb",
         "hw3_bidirectional_model.ipynb",
     ]
     for path in SOURCES:

@@ -94,23 +94,41 @@ def test_the_gradient_checker_is_a_tool_for_the_notebook_never_an_answer():
 @pytest.mark.parametrize(
     "cell",
     [
-        "import keras\nclass GRUCell(keras.layers.GRUCell):\n    pass",
-        "import keras\n_K = keras.layers.GRUCell\nclass GRUCell(_K):\n    pass",
-        "from keras.layers import GRU as G\nclass GRUCell:\n    def call(self, x):\n        return G(4)(x)",
-        "import keras\nclass GRUCell:\n    def build(self):\n        self.inner = keras.layers.deserialize({'class_name': 'GRUCell'})",
-        "import tensorflow as tf\nGRUCell = tf.keras.layers.GRUCell",
-        "from course_utils.cells import GRUCell",
+        "import keras\nclass MGUCell(keras.layers.GRUCell):\n    pass",
+        "import keras\n_K = keras.layers.GRUCell\nclass MGUCell(_K):\n    pass",
+        "from keras.layers import GRU as G\nclass MGUCell:\n    def call(self, x):\n        return G(4)(x)",
+        "import keras\nclass MGUCell:\n    def build(self):\n        self.inner = keras.layers.deserialize({'class_name': 'GRUCell'})",
+        "import tensorflow as tf\nMGUCell = tf.keras.layers.GRUCell",
+        "from course_utils.cells import GRUCell as MGUCell",
     ],
 )
 def test_a_gru_cell_from_keras_or_the_course_is_flagged_on_the_cell_questions(cell):
-    counts = "def count_model_a(V, m, u):\n    return [V * m, 3 * u * (m + u + 2), u + 1]"
+    counts = "def count_model_a(V, m, u, k):\n    return [V * m, 6 * u * (m + u + 2), (u + 1) * k]"
     assert set(scan("hw2", cell, counts)) == {"Q1", "Q2", "Q3"}
 
 
 def test_keras_gru_outside_the_cell_is_fine_and_a_local_name_is_not_a_global():
-    cell = ("import keras\nclass GRUCell(keras.Layer):\n    def call(self, inputs, states):\n"
+    cell = ("import keras\nclass MGUCell(keras.Layer):\n    def call(self, inputs, states):\n"
             "        theirs = inputs\n        return theirs, [theirs]")  # fmt: skip
     compare = "theirs = keras.layers.GRU(4)"  # a comparison cell, like the notebook's
     assert scan("hw2", cell, compare) == {}
-    assert set(scan("hw2", "from course_utils.params import gru_params\ndef count_model_a(V, m, u):\n"
-                           "    return [V * m, gru_params(m, u), u + 1]")) == {"Q4"}  # fmt: skip
+    assert set(scan("hw2", "from course_utils.params import gru_params\ndef count_model_a(V, m, u, k):\n"
+                           "    return [V * m, 2 * gru_params(m, u), (u + 1) * k]")) == {"Q4"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        "def count_model_b(d, u, v):\n    return [layer.count_params() for layer in model_b.layers]",
+        "def count_model_b(d, u, v):\n    m = keras.Sequential([keras.Input((None, d)), keras.layers.GRU(u)])\n"
+        "    return [int(sum(np.prod(w.shape) for w in m.weights)), 0, 0]",
+        "from keras import layers\ndef count_model_b(d, u, v):\n    return [layers.GRU(u).count_params(), 0, 0]",
+        "def count_model_b(d, u, v):\n    return [getattr(model_b, 'count_params')(), 0, 0]",
+    ],
+)
+def test_a_count_taken_from_a_keras_model_is_flagged_and_a_formula_is_not(counts):
+    model = "import keras\nmodel_b = keras.Sequential([keras.Input((None, 3)), keras.layers.GRU(32)])"
+    formula = "def count_model_b(d, u, v):\n    return [3 * u * (d + u), 3 * v * (u + v), v + 1]"
+    assert scan("hw2", model, formula) == {}
+    findings = scan("hw2", model, counts)
+    assert set(findings) == {"Q5"} and "must be a formula of the sizes" in " ".join(findings["Q5"]), findings

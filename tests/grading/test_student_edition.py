@@ -16,7 +16,7 @@ from .nbexec import HOMEWORK, ROOT
 
 REPO = "https://github.com/some-school/rnn-homework"
 # names that exist only in the instructor tree: hidden checks, references with planted mistakes, the grader
-INSTRUCTOR_ONLY = ("BPTT_BUGS", "GRU_BUGS", "LSTM_PROBES", "def check_rnn_", "def check_lstm_", "bptt_variant", "grade_notebook",
+INSTRUCTOR_ONLY = ("BPTT_BUGS", "MGU_BUGS", "LSTM_PROBES", "def check_rnn_", "def check_lstm_", "bptt_variant", "grade_notebook",
                    "question_rng", "### BEGIN SOLUTION")  # fmt: skip
 
 
