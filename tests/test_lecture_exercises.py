@@ -1,0 +1,106 @@
+"""Exercises at the end of lecture notebooks: the layout students and nbval rely on.
+
+A lecture notebook ends with a markdown cell "## Exercises", then per exercise a markdown task and a
+hidden solution cell (``source_hidden``, tag ``solution``) that opens with a warning comment and checks
+its own answer with ``assert``, so strict nbval re-checks every solution. No solution cell may repeat a
+line of a homework solution.
+"""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from course_utils.tooling.website import checks
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+LECTURES = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
+HEADING = "## Exercises"
+FIRST_LINE = "# Solution — try it yourself before you open this cell."
+# Notebooks that must have exercises already (issue 18 asks it of every lecture notebook).
+WITH_EXERCISES = {"01", "02", "03", "04", "05"}
+
+
+def exercise_cells(nb):
+    """The cells after the "## Exercises" heading, or None when the notebook has no such heading."""
+    starts = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith(HEADING)]
+    assert len(starts) <= 1, f"more than one {HEADING!r} heading"
+    return nb.cells[starts[0] + 1 :] if starts else None
+
+
+def is_solution(cell):
+    return "solution" in cell.metadata.get("tags", [])
+
+
+def layout_problems(nb):
+    """What is wrong with a notebook's exercises, in words (empty: nothing)."""
+    cells = exercise_cells(nb)
+    if cells is None:
+        return [f"no {HEADING!r} section"] if any(is_solution(c) for c in nb.cells) else []
+    problems = []
+    if any(is_solution(c) for c in nb.cells[: len(nb.cells) - len(cells)]):
+        problems.append("a solution cell before the Exercises heading")
+    tasks = [c for c in cells if c.cell_type == "markdown"]
+    solutions = [c for c in cells if c.cell_type == "code"]
+    if not 2 <= len(solutions) <= 4:
+        problems.append(f"{len(solutions)} exercises; 2 to 4 expected")
+    if [c.cell_type for c in cells] != ["markdown", "code"] * len(tasks):
+        problems.append("the section must alternate task (markdown) and solution (code), one each")
+    for number, cell in enumerate(solutions, 1):
+        if not is_solution(cell) or cell.metadata.get("jupyter", {}).get("source_hidden") is not True:
+            problems.append(f"solution {number} is not hidden and tagged 'solution'")
+        if cell.source.splitlines()[:1] != [FIRST_LINE]:
+            problems.append(f"solution {number} does not start with {FIRST_LINE!r}")
+        if "assert " not in cell.source:
+            problems.append(f"solution {number} checks nothing (no assert)")
+    return problems
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=[p.name for p in LECTURES])
+def test_exercises_follow_the_layout(path):
+    nb = nbformat.read(path, as_version=4)
+    if path.name[:2] in WITH_EXERCISES:
+        assert exercise_cells(nb) is not None, f"{path.name}: no {HEADING!r} section at the end"
+    assert layout_problems(nb) == [], path.name
+
+
+def test_the_layout_check_can_fail():
+    def heading():
+        return nbformat.v4.new_markdown_cell(HEADING)
+
+    def task():
+        return nbformat.v4.new_markdown_cell("**1 · Compute.** ...")
+
+    def solution(source="assert 1 + 1 == 2", hidden=True, first=FIRST_LINE):
+        cell = nbformat.v4.new_code_cell(f"{first}\n{source}")
+        cell.metadata = {"jupyter": {"source_hidden": hidden}, "tags": ["solution"]}
+        return cell
+
+    assert layout_problems(nbformat.v4.new_notebook(cells=[heading(), task(), solution(), task(), solution()])) == []
+    cases = {
+        "is not hidden": [heading(), task(), solution(hidden=False), task(), solution()],
+        "checks nothing": [heading(), task(), solution("print(2)"), task(), solution()],
+        "does not start with": [heading(), task(), solution(first="# the answer"), task(), solution()],
+        "1 exercises": [heading(), task(), solution()],
+        "alternate": [heading(), task(), solution(), solution(), task(), solution()],
+        "before the Exercises heading": [solution(), heading(), task(), solution(), task(), solution()],
+    }
+    for words, cells in cases.items():
+        problems = layout_problems(nbformat.v4.new_notebook(cells=cells))
+        assert any(words in p for p in problems), (words, problems)
+
+
+def test_no_exercise_solution_gives_a_homework_solution_away():
+    """A line of a homework solution may appear in an exercise solution only if the lecture teaches it anyway."""
+    homework = checks.solution_lines(NOTEBOOKS / "homework")
+    assert homework, "the homework sources should have solution regions"
+    notebooks = {path: nbformat.read(path, as_version=4) for path in LECTURES}
+    solutions = {path: exercise_cells(nb) or [] for path, nb in notebooks.items()}
+    taught = checks._squash(
+        "\n".join(c.source for path, nb in notebooks.items() for c in nb.cells if c not in solutions[path])
+    )
+    for path, cells in solutions.items():
+        for cell in cells:
+            given_away = {checks._squash(line) for line in cell.source.splitlines()} & homework
+            assert not {line for line in given_away if line not in taught}, f"{path.name}: a homework solution line"
