@@ -1,11 +1,12 @@
-"""Exercises at the end of lecture notebooks: the layout students and nbval rely on.
+"""Exercises at the end of every lecture notebook: one layout, solutions hidden, every solution checks itself.
 
-A lecture notebook ends with a markdown cell "## Exercises", then per exercise a markdown task and a
-hidden solution cell (``source_hidden``, tag ``solution``) that opens with a warning comment and checks
-its own answer with ``assert``, so strict nbval re-checks every solution. No solution cell may repeat a
-line of a homework solution.
+A lecture notebook ends with a markdown cell "## Exercises", then per exercise a markdown task titled
+"**Exercise N · Kind.**" and a hidden solution cell (``source_hidden``, tag ``solution``) that opens with a
+warning comment and checks its own answer with ``assert``, so strict nbval re-checks every solution; closing
+markdown (what comes next) may follow. No solution cell may repeat a line of a homework solution.
 """
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -18,15 +19,19 @@ NOTEBOOKS = ROOT / "notebooks"
 LECTURES = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
 HEADING = "## Exercises"
 FIRST_LINE = "# Solution — try it yourself before you open this cell."
-# Notebooks that must have exercises already (issue 18 asks it of every lecture notebook).
-WITH_EXERCISES = {"01", "02", "03", "04", "05"}
+TITLE = re.compile(r"\*\*Exercise (\d) · [A-Z]")
 
 
 def exercise_cells(nb):
-    """The cells after the "## Exercises" heading, or None when the notebook has no such heading."""
+    """The task and solution cells after the "## Exercises" heading (closing markdown left out), or None."""
     starts = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and c.source.startswith(HEADING)]
     assert len(starts) <= 1, f"more than one {HEADING!r} heading"
-    return nb.cells[starts[0] + 1 :] if starts else None
+    if not starts:
+        return None
+    cells = nb.cells[starts[0] + 1 :]
+    while cells and cells[-1].cell_type == "markdown" and not cells[-1].source.startswith("**Exercise"):
+        cells = cells[:-1]  # "Next: notebook 11" and the like
+    return cells
 
 
 def is_solution(cell):
@@ -47,6 +52,10 @@ def layout_problems(nb):
         problems.append(f"{len(solutions)} exercises; 2 to 4 expected")
     if [c.cell_type for c in cells] != ["markdown", "code"] * len(tasks):
         problems.append("the section must alternate task (markdown) and solution (code), one each")
+    for number, cell in enumerate(tasks, 1):
+        title = TITLE.match(cell.source)
+        if not title or int(title.group(1)) != number:
+            problems.append(f"task {number} is not titled '**Exercise {number} · Kind.**'")
     for number, cell in enumerate(solutions, 1):
         if not is_solution(cell) or cell.metadata.get("jupyter", {}).get("source_hidden") is not True:
             problems.append(f"solution {number} is not hidden and tagged 'solution'")
@@ -60,8 +69,7 @@ def layout_problems(nb):
 @pytest.mark.parametrize("path", LECTURES, ids=[p.name for p in LECTURES])
 def test_exercises_follow_the_layout(path):
     nb = nbformat.read(path, as_version=4)
-    if path.name[:2] in WITH_EXERCISES:
-        assert exercise_cells(nb) is not None, f"{path.name}: no {HEADING!r} section at the end"
+    assert exercise_cells(nb) is not None, f"{path.name}: no {HEADING!r} section at the end"
     assert layout_problems(nb) == [], path.name
 
 
@@ -69,22 +77,23 @@ def test_the_layout_check_can_fail():
     def heading():
         return nbformat.v4.new_markdown_cell(HEADING)
 
-    def task():
-        return nbformat.v4.new_markdown_cell("**1 · Compute.** ...")
+    def task(number=1, title="Exercise {} · Compute."):
+        return nbformat.v4.new_markdown_cell(f"**{title.format(number)}** ...")
 
     def solution(source="assert 1 + 1 == 2", hidden=True, first=FIRST_LINE):
         cell = nbformat.v4.new_code_cell(f"{first}\n{source}")
         cell.metadata = {"jupyter": {"source_hidden": hidden}, "tags": ["solution"]}
         return cell
 
-    assert layout_problems(nbformat.v4.new_notebook(cells=[heading(), task(), solution(), task(), solution()])) == []
+    assert layout_problems(nbformat.v4.new_notebook(cells=[heading(), task(), solution(), task(2), solution()])) == []
     cases = {
-        "is not hidden": [heading(), task(), solution(hidden=False), task(), solution()],
-        "checks nothing": [heading(), task(), solution("print(2)"), task(), solution()],
-        "does not start with": [heading(), task(), solution(first="# the answer"), task(), solution()],
+        "is not hidden": [heading(), task(), solution(hidden=False), task(2), solution()],
+        "checks nothing": [heading(), task(), solution("print(2)"), task(2), solution()],
+        "does not start with": [heading(), task(), solution(first="# the answer"), task(2), solution()],
         "1 exercises": [heading(), task(), solution()],
-        "alternate": [heading(), task(), solution(), solution(), task(), solution()],
-        "before the Exercises heading": [solution(), heading(), task(), solution(), task(), solution()],
+        "alternate": [heading(), task(), solution(), solution(), task(2), solution()],
+        "before the Exercises heading": [solution(), heading(), task(), solution(), task(2), solution()],
+        "is not titled": [heading(), task(), solution(), task(2, "{} · compute"), solution()],
     }
     for words, cells in cases.items():
         problems = layout_problems(nbformat.v4.new_notebook(cells=cells))
