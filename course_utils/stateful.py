@@ -1,7 +1,7 @@
 """Stateful RNNs and truncated backpropagation through time (notebook 11).
 
 Backpropagation through time sums a repeated weight's gradient over every step that used it
-(IIIT-Hyderabad, Intro to NLP):
+(IIIT Hyderabad Intro to NLP):
 
     ∂J^(t)/∂W_h = Σ_{i=1}^{t} ∂J^(t)/∂W_h |_(i)
 

@@ -42,3 +42,23 @@ def test_every_source_the_readme_names_is_in_the_table():
     rows = [row for row in table.splitlines()[2:] if not row.startswith("| `00_start_here`")]
     cited = {name.strip() for row in rows for name in row.rstrip(" |").split("|")[-1].split(",")}
     assert cited <= {s.short for s in SOURCES}, cited - {s.short for s in SOURCES}
+
+
+def test_every_mention_of_a_lecture_uses_a_name_from_the_table():
+    """A second name for one source (say, "COMP-550 lecture 10") is refused; the table holds the names."""
+    allowed = sorted({s.name for s in SOURCES} | {s.short for s in SOURCES}, key=len, reverse=True)
+    anchors = {name.split()[0].split("-H")[0] for name in allowed}  # CSCI, IIIT, CS, AIEI007, COMP-550
+    anchors.discard("CS")  # "CS 505" is both a name's start and a short form: nothing to check
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(anchors))) + r")\b")
+    wrong = []
+    for path in TEXTS:
+        if path.name == "sources.py":
+            continue
+        if path.suffix == ".ipynb":
+            text = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+        else:
+            text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\s+", " ", text)  # a name may wrap across lines
+        wrong += [f"{path.name}: {text[m.start() : m.start() + 40]!r}" for m in pattern.finditer(text)
+                  if not any(text.startswith(name, m.start()) for name in allowed)]  # fmt: skip
+    assert not wrong, f"not names from course_utils.sources: {wrong}"
