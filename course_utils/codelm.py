@@ -73,7 +73,11 @@ def training_windows(texts, codec):
 
 
 def bits_per_char_on(model, codec, text):
-    """Held-out bits per character of ``model`` on ``text`` (every character after the first)."""
+    """Held-out bits per character of ``model`` on ``text`` (every character after the first).
+
+    ``score_text``'s default windows (256 characters, at least 64 of context): the scoring of the
+    learning curve and of the benchmark. Notebook 08 scores the checkpoint with more context.
+    """
     return float(-score_text(model, codec.encode(text)).mean() / math.log(2))
 
 
