@@ -9,6 +9,7 @@ import pytest
 from course_utils import codelm
 from course_utils.charlm import CharCodec
 from course_utils.codelm import CHECKPOINT, CHECKPOINT_SHA256, SETTINGS, checkpoint_run, file_sha256, probe_bits
+from course_utils.ngram import CharNGram
 
 SOURCE = "def f(a, b):\n    return [a, (b, a)]\n\n\nclass C:\n    x = {1: f(2, 3)}\n" * 6
 
@@ -60,3 +61,21 @@ def test_train_keeps_the_epoch_best_on_validation_and_records_it(tmp_path, monke
     reloaded = codelm.bits_per_char_on(model, CharCodec(sorted(set(SOURCE))), texts["validation"])
     assert math.isclose(reloaded, min(values), abs_tol=1e-3)
     assert values[-1] < math.log2(len(set(SOURCE)))  # it learned something: below a uniform guess
+
+
+def test_the_benchmark_row_compares_the_recipe_with_the_baseline_n_gram(monkeypatch):
+    from course_utils import bench_models
+
+    texts = {"train": SOURCE * 4, "validation": SOURCE, "test": SOURCE[::-1]}
+    codec = CharCodec(sorted(set(SOURCE)))
+    monkeypatch.setattr(codelm, "corpus", lambda: (texts, codec))
+    monkeypatch.setattr(codelm, "BASELINE_ORDER", 3)
+    monkeypatch.setitem(SETTINGS, "units", 8)
+    monkeypatch.setitem(SETTINGS, "window", 16)
+    monkeypatch.setattr(codelm, "EPOCHS", 1)
+    rows = bench_models.charlm(seed=0)
+    assert [row[0] for row in rows] == [f"char GRU (Python source) {s} bits/char" for s in ("validation", "test")]
+    ngram = CharNGram(order=3).fit(texts["train"], codec.characters)
+    for (_, value, baseline, seconds), split in zip(rows, ("validation", "test")):
+        assert math.isclose(baseline, ngram.cross_entropy(texts[split]) / math.log(2))
+        assert 0 < value < math.log2(codec.size) + 1 and seconds > 0
