@@ -34,6 +34,8 @@ Where to find each idea (every module; ``course_utils.`` left out):
   training with truncated BPTT
 * ``sliders``     - ``with_snapshot``: a live ipywidgets slider that also stores a figure at its defaults
 * ``charlm``, ``ngram``, ``textgen`` - character-level models, Kneser-Ney n-grams, sampling and scores
+* ``pysource``, ``codelm`` - notebook 08's Python-source corpus (fixed stdlib files, hash-checked), its
+  character GRU recipe, trained checkpoint and closing-bracket probe
 * ``crf``, ``tagging``, ``ner`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger
 * ``sentiment``   - notebook 07's sentence classifier: masked max over time, dropout, raters' mean as target
 * ``bench_models`` - ``make bench-models``: the real-data showcases over seeds, mean ± std against baselines

@@ -88,7 +88,24 @@ def tagger(seed):
     return rows
 
 
-SHOWCASES = {"sentiment": sentiment, "tagger": tagger}
+def charlm(seed):
+    """Notebook 08: the character GRU on Python source (codelm's recipe) vs the Kneser-Ney n-gram, bits/char."""
+    from course_utils.codelm import BASELINE_ORDER, EPOCHS, bits_per_char_on, corpus, train
+    from course_utils.ngram import CharNGram
+
+    texts, codec = corpus()
+    ngram = CharNGram(order=BASELINE_ORDER).fit(texts["train"], codec.characters)
+    base = {s: ngram.cross_entropy(texts[s]) / np.log(2) for s in ("validation", "test")}
+    start = time.perf_counter()
+    record, model = train(EPOCHS, seed=seed, log=lambda line: None, return_model=True)
+    seconds = time.perf_counter() - start
+    return [
+        (f"char GRU (Python source) {s} bits/char", bits_per_char_on(model, codec, texts[s]), base[s], seconds)
+        for s in ("validation", "test")
+    ]
+
+
+SHOWCASES = {"sentiment": sentiment, "tagger": tagger, "charlm": charlm}
 
 
 def run(names, seeds, out=print):
