@@ -28,8 +28,7 @@ MARKER = ".student-edition"  # a folder holding it may be replaced by a new edit
 INSTRUCTOR_TESTS = ("grading", "browser", "test_hygiene.py", "test_packaging.py", "test_colab.py", "test_website.py",
                     "test_website_workflow.py",
                     "test_notebooks_committed.py")  # fmt: skip
-COPIED = ("environment.yml", "pyproject.toml", ".gitignore", "requirements/lab.txt", "requirements/dev.txt",
-          "data/README.md", "data/lecture_summaries.json", "data/sunspots.csv", "data/co2.csv")  # fmt: skip
+COPIED = ("environment.yml", "pyproject.toml", ".gitignore", "requirements/lab.txt", "requirements/dev.txt")
 TEMPLATES = Path(__file__).with_name("student_templates")
 
 
@@ -90,7 +89,8 @@ def build_edition(out, repo=None, commit=True):
     out.mkdir(parents=True)
     for relative in course_files():
         _copy(Path("course_utils") / relative, out)
-    for relative in [*COPIED, *_tests()]:
+    data = [p.relative_to(ROOT) for p in sorted((ROOT / "data").iterdir()) if p.is_file()]  # not the cache
+    for relative in [*COPIED, *data, *_tests()]:
         _copy(relative, out)
     for template in TEMPLATES.iterdir():
         shutil.copy2(template, out / template.name.removesuffix(".template"))
