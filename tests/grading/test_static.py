@@ -103,3 +103,20 @@ def test_keras_gru_outside_the_cell_is_fine_and_a_local_name_is_not_a_global():
     assert scan("hw2", cell, compare) == {}
     assert set(scan("hw2", "from course_utils.params import gru_params\ndef count_model_a(V, m, u):\n"
                            "    return [V * m, gru_params(m, u), u + 1]")) == {"Q4"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "from course_utils.datasets import load_movie_reviews\nheld = load_movie_reviews(seed=0)['test']",
+        "import course_utils.datasets as d\nmore = d.load_movie_reviews(seed=1)['train']",
+        "from course_utils.datasets.cache import read_bytes\nraw = read_bytes('movie_reviews')",
+        "import pandas as pd\nraw = pd.read_csv('../../data/cache/movie_reviews/movieReviewSnippets_GroundTruth.txt')",
+        "import os\nfolder = os.environ['COURSE_DATA_DIR']",
+    ],
+)
+def test_hw3_reading_the_movie_reviews_other_than_through_load_hw3_reviews_flags_q2(cell):
+    findings = scan(
+        "hw3", "from course_utils.selfcheck.hw3_data import load_hw3_reviews\ndata = load_hw3_reviews()", cell
+    )
+    assert set(findings) == {"Q2"} and "data this question must not see" in findings["Q2"][0], findings
