@@ -24,7 +24,7 @@ from course_utils.grading.model_hw3 import PARTS, architecture_problems
 from course_utils.grading.rebuild import rebuild_model, rebuild_vectorizer
 
 QUESTIONS = QuestionSet()
-MIN_HELD_OUT_ACCURACY = 0.75  # the stated score; the reference reaches 0.78-0.79 (majority baseline 0.50)
+MIN_HELD_OUT_ACCURACY = 0.74  # the stated score, ~1.5 standard errors (530 sentences) under the reference's 0.77-0.79
 BASELINE_MARGIN = 0.10
 CHECK_VOCABULARY = 1234  # Q1 builds with this size, so a hard-coded vocabulary shows
 TIE = 0.002  # validation accuracies this close (two sentences of 1,056) count as equally good

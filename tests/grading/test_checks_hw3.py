@@ -129,14 +129,14 @@ def test_planted_model_bug_loses_q1_points_with_the_right_hint(untrained, name, 
 
 SELECTION_BUGS = [  # (name, edits of the configurations cell, edits of the comparison cell, hint)
     ("the loop's last model committed", [], [("\nmodel = candidates[chosen]", "\nmodel = candidate")],
-     r"`model` is not candidates\['lr 1e-3'\].*not the last model the loop trained"),
+     r"`model` is not candidates\['lr 1e-2'\].*not the last model the loop trained"),
     ("the worst candidate chosen", [], [("chosen = max(", "chosen = min(")],
-     r"you chose 'lr 5e-3'.*'lr 1e-3' is better: commit to the best on validation"),
+     r"you chose 'lr 2e-2'.*'lr 1e-2' is better: commit to the best on validation"),
     ("a fresh model committed", [], [("\nmodel = candidates[chosen]", "\nmodel = build_model(vocab_size)")],
      r"its weights differ"),
-    ("one configuration", [('{"lr 1e-3": slow, "lr 5e-3": fast}', '{"lr 1e-3": slow}')], [],
+    ("one configuration", [('{"lr 1e-2": slow, "lr 2e-2": fast}', '{"lr 1e-2": slow}')], [],
      r"at least two named configurations, got 1"),
-    ("the same configuration twice", [('fast = {"learning_rate": 5e-3, "epochs": 2, "batch_size": 256}',
+    ("the same configuration twice", [('fast = {"learning_rate": 2e-2, "epochs": 2, "batch_size": 512}',
                                        "fast = dict(slow)")], [], r"are the same"),
 ]  # fmt: skip
 
@@ -155,9 +155,9 @@ def test_a_candidate_of_another_architecture_loses_one_q2_point(untrained, lenie
     nb, ns = untrained
     concat = planted(ns, nb, [(', merge_mode="sum"', "")])["build_model"]
     ns = committed(ns, nb)
-    ns["candidates"]["lr 5e-3"] = candidates(ns, build=concat)["lr 5e-3"]
+    ns["candidates"]["lr 2e-2"] = candidates(ns, build=concat)["lr 2e-2"]
     result = question("Q2", ns)
-    assert result.points == 3 and any("candidates['lr 5e-3'] is not the required model" in h for h in hints(result))
+    assert result.points == 3 and any("candidates['lr 2e-2'] is not the required model" in h for h in hints(result))
 
 
 ANSWER = "return (model.predict(ids, verbose=0)[:, 0] > 0.5).astype(int)"
