@@ -194,3 +194,20 @@ def test_a_committed_model_without_the_required_summary_scores_zero_on_q2(untrai
     ns["model"] = planted(ns, nb, [(', merge_mode="sum"', "")])["build_model"](ns["vocab_size"])
     result = question("Q2", ns)
     assert result.points == 0 and "is not the required model (Q1)" in result.error
+
+
+FUNCTIONAL = """
+def build_model(vocab_size):
+    words = keras.Input(shape=(None,), dtype="int32")
+    x = keras.layers.Embedding(vocab_size, 32, mask_zero=True)(words)
+    x = keras.layers.Bidirectional(keras.layers.GRU(16, return_sequences=True), merge_mode="sum")(x)
+    x = keras.layers.GlobalAveragePooling1D()(x)
+    return keras.Model(words, keras.layers.Dense(1, activation="sigmoid")(x))
+"""
+
+
+def test_a_functional_model_with_its_mask_row_is_graded_like_a_sequential_one(untrained):
+    ns, errors = run_cells([FUNCTIONAL], dict(untrained[1]))
+    assert not errors and question("Q1", ns).points == 3, hints(question("Q1", ns))
+    unmasked, errors = run_cells([FUNCTIONAL.replace(", mask_zero=True", "")], dict(untrained[1]))
+    assert question("Q1", unmasked).points == 2
