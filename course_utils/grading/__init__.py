@@ -24,6 +24,8 @@ Where to find each idea:
 * ``report``      - the records (dataclasses) and the printed report
 * ``checks_hw1``, ``checks_hw2``, ``checks_hw3`` - each assignment's hidden checks and references
 * ``mistakes_hw1`` - assignment 1's references with known mistakes planted, and its LSTM probes
+* ``model_hw3``, ``heldout_hw3`` - assignment 3's required model (reference rows, named mistakes) and the
+  held-out sentences the grader scores it on (a keyed half of the lectures' test split)
 * ``public_cases`` - writes ``course_utils/selfcheck/cases/`` (public inputs and expected outputs)
 
 A whole class (``grade ASSIGNMENT SUBMISSIONS... --out DIR``), built on ``grade_notebook`` and the report:

@@ -200,14 +200,15 @@ class Question:
     check: object  # check(student, grade, rng)
     names: tuple = ()  # the student's objects it grades (for the static checks)
     forbidden: tuple = ()  # dotted names their code may not use (Keras' own GRU, ...)
+    anywhere: tuple = ()  # names (and "text:" fragments) no cell may use: data the question must not see
 
 
 class QuestionSet(list):
     """An assignment's questions; ``@questions.add("Q1", "title", points, names=(...))`` registers a check."""
 
-    def add(self, qid, title, points, names=(), forbidden=()):
+    def add(self, qid, title, points, names=(), forbidden=(), anywhere=()):
         def register(check):
-            self.append(Question(qid, title, points, check, tuple(names), tuple(forbidden)))
+            self.append(Question(qid, title, points, check, tuple(names), tuple(forbidden), tuple(anywhere)))
             return check
 
         return register

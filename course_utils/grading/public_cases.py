@@ -107,17 +107,19 @@ def hw2_cases():
 
 
 def hw3_cases():
-    from course_utils.selfcheck.sentiment_model import required_summary
+    from course_utils.grading.model_hw3 import required_rows
 
     def rows(vocab):
-        return [[r.layer_class, list(r.output_shape), r.params] for r in required_summary(vocab)["rows"]]
+        return [[r.layer_class, list(r.output_shape), r.params] for r in required_rows(vocab)]
 
     build = [_call("build_model", 1234), _call("summary_rows", {"$": 0})]
     trained = [{"op": "get", "name": "model"}, _call("summary_rows", {"$": 0})]
     sentences = ["a wonderful , moving film", "a dull and lifeless mess", "it is a film"]
     return {"Q1": [_case("build_model(1234)'s summary rows", build, rows(1234))],
-            "Q2": [_case("the trained model's summary rows (vocabulary of 10,000)", trained, rows(10000))],
-            "Q3": [_case("labels for three sentences", [_call("predict_sentiment", sentences)], {"labels01": 3})]}  # fmt: skip
+            "Q2": [_case("the committed model's summary rows (vocabulary of 10,000)", trained, rows(10000))],
+            "Q3": [_case("labels for three sentences", [_call("predict_sentiment", sentences)], {"labels01": 3}),
+                   _case("a sentence without words", [_call("predict_sentiment", ["a fine film", "..."])],
+                         {"raises": "ValueError"})]}  # fmt: skip
 
 
 BUILDERS = {"hw1": hw1_cases, "hw2": hw2_cases, "hw3": hw3_cases}

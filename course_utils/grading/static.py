@@ -15,6 +15,9 @@ flag, with the cell and line:
   ``course_utils.grading``) or the question's ``forbidden`` names (Keras' own ``GRU`` for a GRU cell; for a
   formula ``"keras.*"``, anything from Keras, and ``".count_params"``, that method of any object; a
   ``course_utils.*`` module there, such as hw1's gradient checker, is forbidden like a hidden one).
+* per question, in every cell: the question's ``anywhere`` names and ``"text:"`` fragments of strings (data
+  the question's score must not have seen, such as hw3's held-out sentences: the raw data cache, the
+  lectures' loader).
 
 The Colab set-up cell (``trusted(source)`` says which cell is exactly it) is not checked. A finding withholds
 the question's points; the report says "flagged for manual review" with the reasons.
@@ -211,6 +214,8 @@ def scan(cells, questions, hidden_modules=(), trusted=lambda source: False):
         names = tuple(f for f in q.forbidden if not f.startswith("course_utils."))
         for index, stmt in statements:
             reasons += _delegation(index, stmt, aliases, modules, names)
+        for index, tree in parsed if q.anywhere else ():
+            reasons += _reads(index, tree, aliases, q.anywhere)
         if reasons:
             findings[q.id] = sorted(set(reasons), key=reasons.index)
     return findings
@@ -262,4 +267,33 @@ def _delegation(index, stmt, aliases, forbidden_modules, forbidden_names):
                 name.split(".")[0] in roots and name.rsplit(".", 1)[-1] in last_names
             ):
                 found.append(f"{where}: uses Keras' own {' / '.join(sorted(last_names))} ({name})")
+    return found
+
+
+def _reads(index, tree, aliases, anywhere):
+    """Mentions of ``anywhere``'s names (a dotted name or a module under it; a bare name wherever it is the last
+    part) and of its ``"text:"`` fragments inside string constants."""
+    fragments = [a.removeprefix("text:") for a in anywhere if a.startswith("text:")]
+    names = [a for a in anywhere if not a.startswith("text:")]
+    last_parts = {n for n in names if "." not in n}
+    found = []
+    for node in ast.walk(tree):
+        mentioned = []
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            base = node.module if isinstance(node, ast.ImportFrom) else ""
+            mentioned = [f"{base}.{a.name}" if base else a.name for a in node.names] + ([base] if base else [])
+        elif isinstance(node, (ast.Attribute, ast.Name)) and (dotted := _dotted(node)):
+            mentioned = [_resolve(dotted, aliases), dotted.rsplit(".", 1)[-1]]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            hits = [f for f in fragments if f in node.value]
+            if hits:
+                found.append(
+                    f"cell {index}, line {node.lineno}: the text {hits[0]!r} (data this question must not see)"
+                )
+            continue
+        for name in mentioned:
+            if name.rsplit(".", 1)[-1] in last_parts or any(name == n or name.startswith(n + ".") for n in names):
+                found.append(f"cell {index}, line {getattr(node, 'lineno', '?')}: reads `{name}` (data this question "
+                             "must not see)")  # fmt: skip
+                break
     return found

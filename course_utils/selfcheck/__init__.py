@@ -7,7 +7,7 @@
 * ``public``  - the case format and how a case is run and compared
 * ``probe``   - the requests the grader's checks send to a kernel: look up, call, describe objects
 * ``wire``    - plain data across the channel (the grader decodes without trusting the kernel)
-* ``sentiment_model`` - homework 3's required model summary and stated accuracy
+* ``hw3_data``  - homework 3's data: the training and validation sentences (the grader keeps its held-out ones)
 
 Nothing here answers a question or knows a hidden check; the instructor's grader is
 ``course_utils.grading``, which students do not get.

@@ -26,9 +26,11 @@ if "encode" not in globals():  # imported (tests, self-checks); in the kernel wi
 
 
 def _summary_rows(model):
+    """The rows of ``model.summary()`` but those a functional model adds: its input and its mask (``NotEqual``)."""
     from course_utils.summaries import summary_rows
 
-    return [[row.layer_class, list(row.output_shape), row.params] for row in summary_rows(model)]
+    rows = [row for row in summary_rows(model) if row.layer_class not in ("InputLayer", "NotEqual")]
+    return [[row.layer_class, list(row.output_shape), row.params] for row in rows]
 
 
 def _keras_rnn(*args, **kwargs):

@@ -7,8 +7,8 @@ computed by the instructor's references once (``python -m course_utils.grading p
 saved. The grader runs these checks too, and hidden ones on new random inputs each time.
 
 Case format (JSON): ``{"label", "steps": [request, ...], "pick": index or null, "expect": value,
-"tol": number}``, ``"expect": {"shape": [...]}`` (an array of that shape) or ``"expect": {"labels01": n}``
-(n integer labels 0/1). In requests and
+"tol": number}``, ``"expect": {"shape": [...]}`` (an array of that shape), ``"expect": {"labels01": n}``
+(n integer labels 0/1) or ``"expect": {"raises": "ValueError"}`` (the last step raises it). In requests and
 values, ``{"nd": nested list, "dtype": "float64"}`` is an array, ``{"tuple": [...]}`` a tuple, and
 ``{"$": k}`` the answer of step ``k`` (``{"$": k, "i": j}``: its item ``j``).
 """
@@ -89,18 +89,22 @@ def difference(got, want, tol, what="the answer"):
 
 def run_case(serve, case):
     """Run one case with ``serve(request) -> answer dict``; None if it passes, else a hint."""
-    answers = []
+    answers, raises = [], case["expect"].get("raises") if isinstance(case["expect"], dict) else None
     for request in case["steps"]:
         answer = serve(from_data(request, answers))
         if "error" in answer:
             ename, evalue = answer["error"]
             if ename == "NotImplementedError":
                 return "not implemented yet (it still raises NotImplementedError)"
+            if raises and ename == raises and len(answers) == len(case["steps"]) - 1:
+                return None
             return f"raised {ename}: {str(evalue).splitlines()[0][:200] if evalue else ''}"
         if "ok" not in answer:
             return f"could not be run: {answer.get('fault')}"
         value = answer["ok"]
         answers.append(value["value"] if isinstance(value, dict) and "value" in value else value)
+    if raises:
+        return f"returned without raising {raises}"
     got = answers[-1] if case.get("pick") is None else answers[-1][case["pick"]]
     expect = case["expect"]
     if isinstance(expect, dict) and "shape" in expect:

@@ -51,4 +51,4 @@ def test_reference_of_assignment_3_trains_and_scores_full_marks_judged_by_the_gr
     report = grade_notebook("hw3", HOMEWORK / ASSIGNMENTS["hw3"].notebook)
     assert report.score == report.max_score == 9, [q for q in report.questions if q.points < q.max_points]
     public = [c for q in report.questions for c in q.checks if c.public]
-    assert len(public) == 3 and all(c.passed for c in public)
+    assert len(public) == 4 and all(c.passed for c in public)

@@ -132,3 +132,20 @@ def test_a_count_taken_from_a_keras_model_is_flagged_and_a_formula_is_not(counts
     assert scan("hw2", model, formula) == {}
     findings = scan("hw2", model, counts)
     assert set(findings) == {"Q5"} and "must be a formula of the sizes" in " ".join(findings["Q5"]), findings
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "from course_utils.datasets import load_movie_reviews\nheld = load_movie_reviews(seed=0)['test']",
+        "import course_utils.datasets as d\nmore = d.load_movie_reviews(seed=1)['train']",
+        "from course_utils.datasets.cache import read_bytes\nraw = read_bytes('movie_reviews')",
+        "import pandas as pd\nraw = pd.read_csv('../../data/cache/movie_reviews/movieReviewSnippets_GroundTruth.txt')",
+        "import os\nfolder = os.environ['COURSE_DATA_DIR']",
+    ],
+)
+def test_hw3_reading_the_movie_reviews_other_than_through_load_hw3_reviews_flags_q2(cell):
+    findings = scan(
+        "hw3", "from course_utils.selfcheck.hw3_data import load_hw3_reviews\ndata = load_hw3_reviews()", cell
+    )
+    assert set(findings) == {"Q2"} and "data this question must not see" in findings["Q2"][0], findings

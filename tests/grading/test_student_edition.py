@@ -11,6 +11,7 @@ from course_utils.grading.edition import _tests as student_tests
 from course_utils.grading.edition import build_edition, default_repository
 from course_utils.grading.release import solution_regions
 from course_utils.grading.sandbox import course_files
+from course_utils.selfcheck.hw3_data import load_hw3_reviews
 
 from .nbexec import HOMEWORK, ROOT
 
@@ -80,6 +81,20 @@ def test_nothing_from_the_instructor_tree_reaches_it(edition):
         if path.relative_to(edition).parts[0] in ("course_utils", "notebooks"):  # student code never imports it
             found += re.findall(r"(?:from|import)\s+course_utils\.grading\b", text)
         assert not found, (path.relative_to(edition), found[:3])
+
+
+def test_hw3s_held_out_sentences_their_labels_and_key_do_not_reach_it(edition):
+    from course_utils.grading import heldout_hw3
+
+    sentences, labels = heldout_hw3.held_out()
+    shown = {}
+    for path, text, _ in text_files(edition):
+        assert heldout_hw3.KEY.hex() not in text and "heldout_hw3" not in text, path.relative_to(edition)
+        assert "".join(map(str, labels[:40])) not in text.replace(", ", "").replace(" ", ""), path.relative_to(edition)
+        shown[path.relative_to(edition)] = sum(str(s) in text for s in sentences)
+    assert max(shown.values()) <= 3, {p: n for p, n in shown.items() if n > 3}  # a lecture's example, never a list
+    data = load_hw3_reviews()
+    assert not {str(s) for s in sentences} & {str(s) for split in ("train", "validation") for s in data[split][0]}
 
 
 def test_its_notebooks_are_the_lectures_with_outputs_and_the_released_homework(edition):
