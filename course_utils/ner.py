@@ -225,8 +225,9 @@ def predict_tags(model, inputs, mask, batch_size=256):
     return np.where(mask, tags, 0).astype(np.int32)
 
 
-#: Training recipes: notebook 09's (words + shape features) and the character-feature variant
-#: measured by ``make bench-models`` (chosen on the validation split; not yet in the notebook).
+#: Training recipes, chosen on the validation split: notebook 09 trains its softmax and CRF taggers with
+#: "characters" and its words-only CRF (what the characters add) with "words"; ``make bench-models`` runs
+#: the same three over seeds.
 RECIPES = {
     "words": {"learning_rate": 0.02, "epochs": 5},
     "characters": {"learning_rate": 0.01, "epochs": 16, "chars": True, "dropout": 0.3, "word_dropout_rate": 0.1},
