@@ -123,11 +123,6 @@ def test_an_edition_is_only_written_over_an_earlier_edition(tmp_path):
         build_edition(tmp_path / "work", REPO, commit=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 item 2 (redesign the homework so that no lecture cell or "
-    "course_utils function answers it) is not done: lecture 02 transcribes hw1 Q3's BPTT",
-)
 def test_no_lecture_or_course_code_contains_a_solution_line():
     leaked = solution_lines() & lecture_and_course_lines()
     assert not leaked, sorted(leaked)[:10]
