@@ -35,7 +35,7 @@ help:
 	@echo "make lint   - ruff (lint, notebooks too; format check, code only) and nbstripout --verify; part of make test"
 	@echo "make data   - fetch the course's real datasets once, verified (lab and test do it too)"
 	@echo "make notebooks - re-execute every notebook in place (refreshes stored outputs)"
-	@echo "make test-portability - every notebook again via nbclient, one thread, narrow SIMD, vs stored outputs (part of make test)"
+	@echo "make test-portability - every notebook again via nbclient, one thread, narrow SIMD, vs stored outputs (CI runs it after make test)"
 	@echo "make lock   - after editing pyproject.toml's dependencies: re-lock requirements/*.txt, other pins unchanged"
 	@echo "make upgrade - re-pin requirements/*.txt to the newest releases, re-execute the notebooks, run make test"
 	@echo "make test-latest - the whole suite on the newest releases in .venv-latest (drift check; changes nothing)"
@@ -104,10 +104,10 @@ test: setup-dev lint data
 	  $(BIN)/python tests/timing_report.py $(REPORTS)/junit.xml; exit $$status
 	# the cells again on the JAX backend: course_utils.cells uses keras.ops only
 	KERAS_BACKEND=jax $(PYTEST) --junitxml=$(REPORTS)/junit-jax.xml tests/cells course_utils/cells
-	$(MAKE) --no-print-directory test-portability
 
 # Every notebook again by the other path (nbclient, as `make notebooks` stores outputs), with one
 # thread and NumPy's wide SIMD kernels off: stored outputs must not depend on path, threads or CPU.
+# CI runs it after `make test` (.ci/run); run it after `make notebooks` (about 4 minutes on 2 cores).
 test-portability: setup-dev data
 	@mkdir -p $(REPORTS)
 	$(BIN)/python -m course_utils.tooling.portability notebooks --jobs 2 --report $(REPORTS)/portability.txt

@@ -82,7 +82,7 @@ def test_the_github_workflow_calls_exactly_what_ci_run_calls():
     ci_steps = [line.split(" ||")[0] for line in ci_run if line.startswith(("make ", ".ci/"))]
     steps = WORKFLOW["jobs"]["test"]["steps"]
     runs = [step["run"].strip() for step in steps if "run" in step]
-    assert runs == ci_steps == ["make test", ".ci/install-chromium", "make test-browser"]
+    assert runs == ci_steps == ["make test", "make test-portability", ".ci/install-chromium", "make test-browser"]
     triggers = WORKFLOW[True] if True in WORKFLOW else WORKFLOW["on"]  # YAML 1.1 reads `on` as true
     assert set(triggers) == {"push", "pull_request"}
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python@"))["with"]
