@@ -71,11 +71,12 @@ def test_python_version_agrees():
 
 
 def test_no_setup_py_and_ci_runs_the_users_make_targets():
-    """CI does what a user does: `make test`, then the browser path (Chromium installed if missing)."""
+    """CI does what a user does: `make test`, then the portability audit and the browser path (Chromium installed
+    if missing)."""
     assert not (ROOT / "setup.py").exists()
     lines = (ROOT / ".ci" / "run").read_text().splitlines()
     makes = [line.strip() for line in lines if line.strip().startswith("make ")]
-    assert makes == ["make test", "make test-browser"]
+    assert makes == ["make test", "make test-portability", "make test-browser"]
     assert "playwright install" not in "\n".join(lines)  # never a browser download
 
 
