@@ -3,7 +3,8 @@
 A lecture notebook ends with a markdown cell "## Exercises", then per exercise a markdown task titled
 "**Exercise N · Kind.**" and a hidden solution cell (``source_hidden``, tag ``solution``) that opens with a
 warning comment and checks its own answer with ``assert``, so strict nbval re-checks every solution; closing
-markdown (what comes next) may follow. No solution cell may repeat a line of a homework solution.
+markdown (what comes next) may follow. (That no solution gives a homework answer away is an instructor test:
+tests/grading/test_exercise_leaks.py.)
 """
 
 import re
@@ -11,8 +12,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from course_utils.tooling.website import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -98,18 +97,3 @@ def test_the_layout_check_can_fail():
     for words, cells in cases.items():
         problems = layout_problems(nbformat.v4.new_notebook(cells=cells))
         assert any(words in p for p in problems), (words, problems)
-
-
-def test_no_exercise_solution_gives_a_homework_solution_away():
-    """A line of a homework solution may appear in an exercise solution only if the lecture teaches it anyway."""
-    homework = checks.solution_lines(NOTEBOOKS / "homework")
-    assert homework, "the homework sources should have solution regions"
-    notebooks = {path: nbformat.read(path, as_version=4) for path in LECTURES}
-    solutions = {path: exercise_cells(nb) or [] for path, nb in notebooks.items()}
-    taught = checks._squash(
-        "\n".join(c.source for path, nb in notebooks.items() for c in nb.cells if c not in solutions[path])
-    )
-    for path, cells in solutions.items():
-        for cell in cells:
-            given_away = {checks._squash(line) for line in cell.source.splitlines()} & homework
-            assert not {line for line in given_away if line not in taught}, f"{path.name}: a homework solution line"

@@ -36,14 +36,6 @@ def test_the_start_page_shows_the_table_and_every_notebook():
     assert lectures == sorted(re.findall(r"^\| \*\*(\d\d)\*\*", path_text, flags=re.M)), "the learning path"
 
 
-def test_every_source_the_readme_names_is_in_the_table():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| notebook | topic | lectures |") :].split("\n\n")[0]
-    rows = [row for row in table.splitlines()[2:] if not row.startswith("| `00_start_here`")]
-    cited = {name.strip() for row in rows for name in row.rstrip(" |").split("|")[-1].split(",")}
-    assert cited <= {s.short for s in SOURCES}, cited - {s.short for s in SOURCES}
-
-
 def test_every_mention_of_a_lecture_uses_a_name_from_the_table():
     """A second name for one source (say, "COMP-550 lecture 10") is refused; the table holds the names."""
     allowed = sorted({s.name for s in SOURCES} | {s.short for s in SOURCES}, key=len, reverse=True)

@@ -231,3 +231,13 @@ def test_a_build_that_fails_a_check_keeps_nothing(tmp_path, monkeypatch, small_s
     with pytest.raises(SiteError, match="not kept:\n  01_a.html: <script"):
         build_site(root / "notebooks", tmp_path / "site", work=root / "work")
     assert not (tmp_path / "site").exists()
+
+
+def test_every_source_the_readme_names_is_in_the_table():
+    from course_utils.sources import SOURCES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| notebook | topic | lectures |") :].split("\n\n")[0]
+    rows = [row for row in table.splitlines()[2:] if not row.startswith("| `00_start_here`")]
+    cited = {name.strip() for row in rows for name in row.rstrip(" |").split("|")[-1].split(",")}
+    assert cited <= {s.short for s in SOURCES}, cited - {s.short for s in SOURCES}
