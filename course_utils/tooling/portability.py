@@ -1,6 +1,6 @@
 """Do the stored notebook outputs hold on another machine? Run each notebook the other way and compare.
 
-``make test`` checks every notebook twice:
+CI checks every notebook twice (``.ci/run``: ``make test``, then ``make test-portability``):
 
 1. strict nbval (pytest's kernel, this machine's thread counts and SIMD kernels) against the
    stored outputs;
