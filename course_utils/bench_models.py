@@ -39,19 +39,18 @@ def format_row(metric, values, baseline, seconds):
 
 def sentiment(seed):
     """Notebook 07: LSTM and BiLSTM on the movie-review sentences vs the majority class."""
-    from course_utils.datasets import load_movie_reviews, word_vectorizer
-    from course_utils.sentiment import train_sentiment
+    from course_utils.datasets import load_movie_reviews
+    from course_utils.sentiment import prepare_reviews, train_sentiment
 
     reviews = load_movie_reviews(seed=0)
     scores = load_movie_reviews(seed=0, target="score")["train"][1]
-    vectorizer = word_vectorizer(reviews, max_tokens=10_000, output_sequence_length=32)
-    ids = {name: vectorizer(sentences).numpy() for name, (sentences, _) in reviews.items()}
-    labels = {name: y for name, (_, y) in reviews.items()}
+    prepared = prepare_reviews(reviews)
+    ids, labels = prepared["ids"], prepared["labels"]
     majority = int(np.bincount(labels["train"]).argmax())
     rows = []
     for bidirectional, name in ((False, "LSTM"), (True, "BiLSTM")):
         start = time.perf_counter()
-        result = train_sentiment(bidirectional, ids, labels, scores, seed=seed)
+        result = train_sentiment(bidirectional, ids, labels, scores, seed=seed, embeddings=prepared["embeddings"])
         seconds = time.perf_counter() - start
         for split in ("validation", "test"):
             baseline = float(np.mean(labels[split] == majority))

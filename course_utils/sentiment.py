@@ -3,6 +3,10 @@
 One home for the setting that notebook 07 trains and ``python -m course_utils.bench_models``
 repeats over seeds, so both always use the same recipe:
 
+* **pretrained word vectors** -- sentences are split the way GloVe's corpus was
+  (``glove_tokens``); the vocabulary is the training split's words, then GloVe's 50,000 most
+  frequent words (fixed before any held-out sentence is read), and the ``Embedding`` starts from
+  their GloVe vectors (:func:`prepare_reviews`); training goes on adjusting them;
 * **rater targets** -- each movie-review sentence carries the mean of about 20 human ratings in
   [-4, 4]. Instead of the hard label (mean > 0) the model is fitted to ``(score + 4) / 8``, the
   rating rescaled to [0, 1], with binary cross-entropy: a sentence the raters found barely
@@ -16,6 +20,8 @@ repeats over seeds, so both always use the same recipe:
 
     >>> rater_targets([-4.0, 0.4, 4.0])
     array([0.  , 0.55, 1.  ], dtype=float32)
+    >>> encode_sentences(["It isn't bad."], {"it": 2, "is": 3, "bad": 4}, max_len=6).tolist()
+    [[2, 3, 1, 4, 1, 0]]
 """
 
 import numpy as np
@@ -24,14 +30,56 @@ from course_utils._validation import boolean, float_array, non_negative_int, pos
 
 #: The recipe notebook 07 uses and the benchmark repeats (chosen on the validation split).
 SETTING = {
-    "embedding_dim": 64,
-    "units": 32,
-    "dropout": 0.3,
-    "learning_rate": 2e-3,
+    "glove_extra": 50_000,
+    "max_len": 40,
+    "embedding_dim": 50,
+    "units": 64,
+    "dropout": 0.4,
+    "learning_rate": 3e-3,
     "batch_size": 128,
-    "max_epochs": 6,
-    "patience": 1,
+    "max_epochs": 16,
+    "patience": 3,
 }
+
+
+def encode_sentences(sentences, index, max_len):
+    """``(len(sentences), max_len)`` int32 ids of each sentence's GloVe tokens (0 pads, 1 any word not in ``index``)."""
+    from course_utils.datasets.vectors import glove_tokens
+
+    max_len = positive_int(max_len, "max_len", "Use e.g. 40.")
+    if not isinstance(index, dict):
+        raise ValueError("index must be a {word: id} dict with ids from 2. Use prepare_reviews(reviews).")
+    out = np.zeros((len(sentences), max_len), dtype=np.int32)
+    for row, sentence in enumerate(sentences):
+        ids = [index.get(token, 1) for token in glove_tokens(str(sentence))][:max_len]
+        out[row, : len(ids)] = ids
+    return out
+
+
+def prepare_reviews(reviews, setting=None):
+    """Everything the models read, from ``load_movie_reviews()``: ``{"ids": {split: ids}, "labels": {split:
+    labels}, "vocabulary": words (id = position + 2), "embeddings": GloVe starting rows, "known": how many of
+    the words GloVe has}``. The vocabulary comes from the training split and GloVe only."""
+    from course_utils.datasets.vectors import glove_tokens, load_glove
+
+    setting = {**SETTING, **(setting or {})}
+    if not hasattr(reviews, "keys") or set(reviews.keys()) != {"train", "validation", "test"}:
+        raise ValueError("reviews must be the splits load_movie_reviews() returns.")
+    counts = {}
+    for sentence in reviews["train"][0]:
+        for token in glove_tokens(str(sentence)):
+            counts[token] = counts.get(token, 0) + 1
+    vectors = load_glove()
+    vocabulary = vectors.vocabulary(sorted(counts, key=lambda w: (-counts[w], w)), setting["glove_extra"])
+    embeddings, known = vectors.embedding_matrix(vocabulary, reserved=2, seed=0)
+    index = {word: i + 2 for i, word in enumerate(vocabulary)}
+    return {
+        "ids": {name: encode_sentences(x, index, setting["max_len"]) for name, (x, _) in reviews.items()},
+        "labels": {name: y for name, (_, y) in reviews.items()},
+        "vocabulary": vocabulary,
+        "embeddings": embeddings,
+        "known": known,
+    }
 
 
 def rater_targets(scores):
@@ -83,12 +131,14 @@ def max_over_time():
     return MaxOverTime(name="max_over_time")
 
 
-def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=64, units=32, dropout=0.3):
+def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=50, units=64, dropout=0.4, embeddings=None):
     """Embedding -> dropout -> (Bi)LSTM over every step -> max over time -> dropout -> sigmoid.
 
     Named layers (``embedding``, ``lstm`` or ``bidirectional``, ``max_over_time``, ``positive``),
-    so summaries are stable. ``ValueError`` for a non-bool ``bidirectional``, sizes that are not
-    positive integers or a dropout outside [0, 1).
+    so summaries are stable. ``embeddings``: the embedding's starting rows, ``(vocabulary_size,
+    embedding_dim)`` (:func:`prepare_reviews`); without them it starts random. ``ValueError`` for a
+    non-bool ``bidirectional``, sizes that are not positive integers, a dropout outside [0, 1) or
+    starting rows of another shape.
     """
     from course_utils._keras import keras
 
@@ -99,6 +149,15 @@ def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=64, u
     units = positive_int(units, "units", "Use e.g. 32.")
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}. Use e.g. 0.3.")
+    start = "uniform"
+    if embeddings is not None:
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.shape != (vocabulary_size, embedding_dim):
+            raise ValueError(
+                f"embeddings must have shape (vocabulary_size, embedding_dim) = {(vocabulary_size, embedding_dim)}, "
+                f"got {embeddings.shape}. Use prepare_reviews(reviews)['embeddings']."
+            )
+        start = keras.initializers.Constant(embeddings)
     L = keras.layers
     recurrent = L.LSTM(units, return_sequences=True, name="lstm")
     if bidirectional:
@@ -106,7 +165,7 @@ def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=64, u
     return keras.Sequential(
         [
             keras.Input(shape=(max_len,), dtype="int32"),
-            L.Embedding(vocabulary_size, embedding_dim, mask_zero=True, name="embedding"),
+            L.Embedding(vocabulary_size, embedding_dim, embeddings_initializer=start, mask_zero=True, name="embedding"),
             L.SpatialDropout1D(dropout, name="word_dropout"),
             recurrent,
             max_over_time(),
@@ -117,11 +176,12 @@ def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=64, u
     )
 
 
-def train_sentiment(bidirectional, ids, labels, scores, seed=0, vocabulary_size=10_000, setting=None):
+def train_sentiment(bidirectional, ids, labels, scores, seed=0, embeddings=None, setting=None):
     """Train one model with :data:`SETTING` and return its accuracies and history.
 
-    ``ids``: ``{"train", "validation", "test"}`` -> padded id arrays (``word_vectorizer``);
-    ``labels`` the same splits' 0/1 labels, ``scores`` the training split's mean ratings.
+    ``ids``: ``{"train", "validation", "test"}`` -> padded id arrays (:func:`prepare_reviews`);
+    ``labels`` the same splits' 0/1 labels, ``scores`` the training split's mean ratings,
+    ``embeddings`` the starting rows (their count is the vocabulary size).
     Returns ``{"validation": best validation accuracy, "test": test accuracy, "epochs": epochs
     run, "val_curve": validation accuracy per epoch, "model": the model}``.
     """
@@ -138,14 +198,17 @@ def train_sentiment(bidirectional, ids, labels, scores, seed=0, vocabulary_size=
             f"scores ({len(targets)}), labels['train'] ({len(labels['train'])}) and ids['train'] "
             f"({len(ids['train'])}) must describe the same training sentences."
         )
+    if embeddings is None:
+        raise ValueError("embeddings are required: use prepare_reviews(reviews)['embeddings'].")
     keras.utils.set_random_seed(seed)
     model = sentiment_model(
         bidirectional,
-        vocabulary_size,
+        len(embeddings),
         ids["train"].shape[1],
         setting["embedding_dim"],
         setting["units"],
         setting["dropout"],
+        embeddings=embeddings,
     )
     model.compile(
         optimizer=keras.optimizers.Adam(setting["learning_rate"]), loss="binary_crossentropy", metrics=["accuracy"]

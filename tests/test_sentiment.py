@@ -6,7 +6,15 @@ from bad_input import assert_refused
 
 from course_utils import bench_models
 from course_utils._keras import keras
-from course_utils.sentiment import SETTING, max_over_time, rater_targets, sentiment_model, train_sentiment
+from course_utils.sentiment import (
+    SETTING,
+    encode_sentences,
+    max_over_time,
+    prepare_reviews,
+    rater_targets,
+    sentiment_model,
+    train_sentiment,
+)
 
 
 def test_rater_targets_rescale_and_agree_with_the_sign():
@@ -37,10 +45,43 @@ def test_padding_does_not_change_the_prediction():
     np.testing.assert_allclose(model.predict(ids, verbose=0), short.predict(ids[:, :5], verbose=0), atol=1e-6)
 
 
-@pytest.mark.parametrize("bidirectional, recurrent", [(False, 4 * (32 * (64 + 32) + 32)), (True, 8 * (32 * 96 + 32))])
+@pytest.mark.parametrize("bidirectional, recurrent", [(False, 4 * (64 * (50 + 64) + 64)), (True, 8 * (64 * 114 + 64))])
 def test_parameter_count(bidirectional, recurrent):
     model = sentiment_model(bidirectional, vocabulary_size=100, max_len=7)
-    assert model.count_params() == 100 * 64 + recurrent + (65 if bidirectional else 33)
+    assert model.count_params() == 100 * 50 + recurrent + (129 if bidirectional else 65)
+
+
+def test_the_embedding_starts_from_the_given_rows():
+    start = np.random.default_rng(4).normal(size=(20, 50)).astype(np.float32)
+    model = sentiment_model(True, vocabulary_size=20, max_len=7, embeddings=start)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(model.get_layer("embedding").embeddings), start)
+
+
+def test_prepared_reviews_take_their_vocabulary_from_training_and_glove_only():
+    from course_utils.datasets import load_movie_reviews
+    from course_utils.datasets.splits import Splits
+    from course_utils.datasets.vectors import glove_tokens, load_glove
+
+    reviews = load_movie_reviews(seed=0)
+    prepared = prepare_reviews(reviews)
+    vocabulary, embeddings, glove = prepared["vocabulary"], prepared["embeddings"], load_glove()
+    training_words = {t for s in reviews["train"][0] for t in glove_tokens(s)}
+    assert set(vocabulary[: len(training_words)]) == training_words and len(set(vocabulary)) == len(vocabulary)
+    assert set(vocabulary[len(training_words) :]) == set(glove.words[: SETTING["glove_extra"]]) - training_words
+    assert embeddings.shape == (len(vocabulary) + 2, 50) and np.all(embeddings[:2] == 0)
+    rng = np.random.default_rng(5)
+    for i in rng.choice(len(vocabulary), 50, replace=False):
+        if vocabulary[i] in glove:
+            np.testing.assert_array_equal(embeddings[i + 2], glove[vocabulary[i]])
+    assert prepared["known"] == sum(w in glove for w in vocabulary)
+    assert {k: v.shape for k, v in prepared["ids"].items()} == {
+        "train": (8454, SETTING["max_len"]), "validation": (1056, SETTING["max_len"]), "test": (1056, SETTING["max_len"]),
+    }  # fmt: skip
+    # other held-out sentences, same vocabulary: no validation or test sentence decides which words get a row
+    swapped = Splits(
+        {"train": reviews["train"], "validation": reviews["test"], "test": (np.array(["zzyzx qwv"]), np.array([1]))}
+    )
+    assert prepare_reviews(swapped)["vocabulary"] == vocabulary
 
 
 def test_training_learns_a_separable_toy_task_and_stops_on_validation():
@@ -57,9 +98,10 @@ def test_training_learns_a_separable_toy_task_and_stops_on_validation():
     ids = {k: v[0] for k, v in parts.items()}
     labels = {k: v[1] for k, v in parts.items()}
     scores = np.where(labels["train"] == 1, 2.0, -2.0)
-    result = train_sentiment(False, ids, labels, scores, seed=0, vocabulary_size=30, setting={"max_epochs": 8})
+    start = np.random.default_rng(6).normal(0, 0.4, size=(30, 50)).astype(np.float32)
+    result = train_sentiment(False, ids, labels, scores, seed=0, embeddings=start, setting={"max_epochs": 8})
     assert result["test"] > 0.9 and result["validation"] == max(result["val_curve"])
-    assert 1 <= result["epochs"] <= 8 and SETTING["max_epochs"] == 6
+    assert 1 <= result["epochs"] <= 8 and SETTING["max_epochs"] == 16
 
 
 def test_bench_table_rows():
@@ -78,6 +120,11 @@ BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what 
     ("ids missing a split", lambda: train_sentiment(True, {"train": IDS["train"]}, LABELS, [0.0] * 4), "ids", "keys"),
     ("scores of other sentences", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 3), "scores", "same training"),
     ("negative seed", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4, seed=-1), "seed", "non-negative"),
+    ("no embeddings", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4), "embeddings", "prepare_reviews"),
+    ("embeddings shape", lambda: sentiment_model(True, 10, 5, embeddings=np.zeros((9, 50))), "embeddings", "shape"),
+    ("index not a dict", lambda: encode_sentences(["a b"], ["a"], 4), "index", "dict"),
+    ("max_len 0", lambda: encode_sentences(["a b"], {"a": 2}, 0), "max_len", "positive integer"),
+    ("not the review splits", lambda: prepare_reviews({"train": None}), "reviews", "load_movie_reviews"),
     ("unknown showcase", lambda: bench_models.run(["poetry"], [0]), "unknown showcase", "choose from"),
     ("no seeds", lambda: bench_models.run(["sentiment"], []), "seeds", "at least one"),
     ("empty values", lambda: bench_models.mean_std([]), "values", "non-empty"),
