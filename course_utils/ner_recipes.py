@@ -20,8 +20,8 @@ from course_utils.ner import (
 )
 
 #: Training recipes, chosen on the validation split: notebook 09 trains its softmax and CRF taggers with
-#: "glove+characters" and its words-only CRF (what GloVe and the characters add) with "words"; ``make
-#: bench-models`` runs those three and a GloVe CRF without characters ("glove") over seeds.
+#: "glove+characters"; ``make bench-models`` runs those two and, to separate what GloVe and the characters
+#: each add, a words-only CRF ("words") and a GloVe CRF without characters ("glove") over seeds.
 RECIPES = {
     "words": {"learning_rate": 0.02, "epochs": 5},
     "glove": {
