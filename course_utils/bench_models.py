@@ -147,6 +147,9 @@ def run(names, seeds, out=print):
 
 
 def main(argv=None):
+    from course_utils._environment import quiet_tensorflow
+
+    quiet_tensorflow()  # the notebooks' settings (oneDNN off), so seed 0 here is the notebook's run
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="+", default=list(SHOWCASES), help=f"showcases, from {sorted(SHOWCASES)}")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])

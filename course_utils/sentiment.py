@@ -28,17 +28,19 @@ import numpy as np
 
 from course_utils._validation import boolean, float_array, non_negative_int, positive_int
 
-#: The recipe notebook 07 uses and the benchmark repeats (chosen on the validation split).
+#: The recipe notebook 07 uses and the benchmark repeats: chosen on the validation split among settings that
+#: keep notebook 07 within its 90 s (64 units and batch 128 scored 0.805 / 0.813 on validation over seeds 0-2
+#: but took twice as long; 32 units and batch 256 score 0.799 / 0.809).
 SETTING = {
     "glove_extra": 50_000,
     "max_len": 40,
     "embedding_dim": 50,
-    "units": 64,
+    "units": 32,
     "dropout": 0.4,
-    "learning_rate": 3e-3,
-    "batch_size": 128,
-    "max_epochs": 16,
-    "patience": 3,
+    "learning_rate": 4e-3,
+    "batch_size": 256,
+    "max_epochs": 12,
+    "patience": 2,
 }
 
 
@@ -131,7 +133,7 @@ def max_over_time():
     return MaxOverTime(name="max_over_time")
 
 
-def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=50, units=64, dropout=0.4, embeddings=None):
+def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=50, units=32, dropout=0.4, embeddings=None):
     """Embedding -> dropout -> (Bi)LSTM over every step -> max over time -> dropout -> sigmoid.
 
     Named layers (``embedding``, ``lstm`` or ``bidirectional``, ``max_over_time``, ``positive``),
