@@ -200,6 +200,7 @@ def build_tagger(
     """
     from course_utils._keras import keras
     from course_utils.crf import CRF
+    from course_utils.datasets.vectors import embedding_start
 
     vocab_size = positive_int(vocab_size, "vocab_size", "Use lookup.vocabulary_size().")
     num_tags = positive_int(num_tags, "num_tags", "Use len(data.info['tags']).")
@@ -214,15 +215,9 @@ def build_tagger(
     shapes = keras.Input(shape=(None, len(SHAPE_FEATURES)), name="shape_features")
     inputs = [words, shapes]
     ids = word_dropout(word_dropout_rate)(words) if word_dropout_rate else words
-    start = "uniform"
-    if embeddings is not None:
-        embeddings = np.asarray(embeddings, dtype=np.float32)
-        if embeddings.shape != (vocab_size, embedding_dim):
-            raise ValueError(
-                f"embeddings must have shape (vocab_size, embedding_dim) = {(vocab_size, embedding_dim)}, got "
-                f"{embeddings.shape}. Pass embedding_dim=vectors.dim and one row per word id."
-            )
-        start = keras.initializers.Constant(embeddings)
+    start = embedding_start(
+        embeddings, vocab_size, embedding_dim, "Pass embedding_dim=vectors.dim and one row per word id."
+    )
     parts = [L.Embedding(vocab_size, embedding_dim, embeddings_initializer=start, name="embedding")(ids), shapes]
     if char_vocab_size is not None:
         char_vocab_size = positive_int(char_vocab_size, "char_vocab_size", "Use max(chars.values()) + 1.")

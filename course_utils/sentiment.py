@@ -143,23 +143,18 @@ def sentiment_model(bidirectional, vocabulary_size, max_len, embedding_dim=50, u
     starting rows of another shape.
     """
     from course_utils._keras import keras
+    from course_utils.datasets.vectors import embedding_start
 
     boolean(bidirectional, "bidirectional")
-    vocabulary_size = positive_int(vocabulary_size, "vocabulary_size", "Use vectorizer.vocabulary_size().")
-    max_len = positive_int(max_len, "max_len", "Use the padded sentence length, e.g. 32.")
-    embedding_dim = positive_int(embedding_dim, "embedding_dim", "Use e.g. 64.")
+    vocabulary_size = positive_int(
+        vocabulary_size, "vocabulary_size", "Use len(prepare_reviews(reviews)['embeddings'])."
+    )
+    max_len = positive_int(max_len, "max_len", "Use the padded sentence length, e.g. 40.")
+    embedding_dim = positive_int(embedding_dim, "embedding_dim", "Use e.g. 50 (GloVe's).")
     units = positive_int(units, "units", "Use e.g. 32.")
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}. Use e.g. 0.3.")
-    start = "uniform"
-    if embeddings is not None:
-        embeddings = np.asarray(embeddings, dtype=np.float32)
-        if embeddings.shape != (vocabulary_size, embedding_dim):
-            raise ValueError(
-                f"embeddings must have shape (vocabulary_size, embedding_dim) = {(vocabulary_size, embedding_dim)}, "
-                f"got {embeddings.shape}. Use prepare_reviews(reviews)['embeddings']."
-            )
-        start = keras.initializers.Constant(embeddings)
+    start = embedding_start(embeddings, vocabulary_size, embedding_dim, "Use prepare_reviews(reviews)['embeddings'].")
     L = keras.layers
     recurrent = L.LSTM(units, return_sequences=True, name="lstm")
     if bidirectional:

@@ -22,7 +22,7 @@ import re
 
 import numpy as np
 
-from course_utils._validation import non_negative_int
+from course_utils._validation import non_negative_int, positive_int
 
 _TOKEN = re.compile(r"[#@][a-z0-9_]+|[a-z0-9]+(?=n't)|n't|'[a-z]+|[a-z0-9]+(?:[-.][a-z0-9]+)*|[^\sa-z0-9]")
 _BRACKETS = {"(": "-lrb-", ")": "-rrb-", "[": "-lsb-", "]": "-rsb-", "{": "-lcb-", "}": "-rcb-"}
@@ -97,11 +97,34 @@ class WordVectors:
 
     def nearest(self, word, k=5, among=50_000):
         """The ``k`` words closest to ``word`` by cosine, searched among the ``among`` most frequent."""
+        k = positive_int(k, "k", "Use e.g. k=5.")
+        among = positive_int(among, "among", "Use e.g. among=50_000.")
         query = self[word]
         pool = self.vectors[:among]
         sims = pool @ query / (np.linalg.norm(pool, axis=1) * np.linalg.norm(query) + 1e-12)
         order = [i for i in np.argsort(-sims) if self.words[i] != word]
         return [(self.words[i], round(float(sims[i]), 3)) for i in order[:k]]
+
+
+def embedding_start(embeddings, rows, dim, hint):
+    """The ``embeddings_initializer`` for an ``Embedding(rows, dim)``: Keras' default (``"uniform"``) when
+    ``embeddings`` is ``None``, else those starting rows; ``ValueError`` (ending with ``hint``) for another shape.
+
+    >>> embedding_start(None, 3, 2, "")
+    'uniform'
+    >>> embedding_start(np.zeros((2, 2)), 3, 2, "Use one row per id.")
+    Traceback (most recent call last):
+    ...
+    ValueError: embeddings must have shape (rows, dim) = (3, 2), got (2, 2). Use one row per id.
+    """
+    if embeddings is None:
+        return "uniform"
+    embeddings = np.asarray(embeddings, dtype=np.float32)
+    if embeddings.shape != (rows, dim):
+        raise ValueError(f"embeddings must have shape (rows, dim) = {(rows, dim)}, got {embeddings.shape}. {hint}")
+    from course_utils._keras import keras
+
+    return keras.initializers.Constant(embeddings)
 
 
 @functools.lru_cache(maxsize=1)

@@ -36,6 +36,8 @@ def test_glove_loads_once_with_one_vector_per_word():
     assert glove.nearest("king", k=1)[0][0] == "prince"
     with pytest.raises(KeyError, match="glove_form"):
         glove["Obama"]
+    with pytest.raises(ValueError, match="k must be a positive integer"):
+        glove.nearest("king", k=0)
 
 
 @pytest.mark.parametrize(
