@@ -125,10 +125,13 @@ def build_char_model(
     recurrent_dropout=0.0,
     stateful=False,
     batch_size=None,
+    output_dropout=0.0,
 ):
     """``Embedding → GRU/LSTM (every step) → Dense(vocab_size)`` giving next-character logits.
 
-    ``dropout`` and ``recurrent_dropout`` go to the recurrent layer (notebook 11). ``stateful=True``
+    ``dropout`` and ``recurrent_dropout`` go to the recurrent layer (notebook 11);
+    ``output_dropout`` puts a ``Dropout`` between it and the logits (the non-recurrent
+    connections of Zaremba et al. 2014: notebook 08's Python-source GRU). ``stateful=True``
     keeps the last state of each batch as the next batch's initial state; it needs a fixed
     ``batch_size`` (the number of parallel streams, see :mod:`course_utils.stateful`).
     """
@@ -141,7 +144,11 @@ def build_char_model(
     if cell not in layers:
         raise ValueError(f"cell must be 'gru' or 'lstm', got {cell!r}.")
     boolean(mask_zero, "mask_zero")
-    for rate, label in ((dropout, "dropout"), (recurrent_dropout, "recurrent_dropout")):
+    for rate, label in (
+        (dropout, "dropout"),
+        (recurrent_dropout, "recurrent_dropout"),
+        (output_dropout, "output_dropout"),
+    ):
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ValueError(f"{label} must be a fraction in [0, 1), got {rate!r}. Use e.g. {label}=0.3.")
     if boolean(stateful, "stateful"):
@@ -151,13 +158,15 @@ def build_char_model(
         raise ValueError("batch_size is only for stateful=True (a stateless model takes any batch size).")
     else:
         inputs = keras.Input(shape=(None,), dtype="int32")
-    # Layers are made in this order (embedding, recurrent, logits): each draws its initializers' seeds
-    # when it is made, so another order would initialise the same seed differently.
+    # Layers are made in this order (embedding, recurrent, logits, then any output dropout): each draws its
+    # seeds when it is made, so another order would initialise the same seed differently.
     embedding = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero, name="embedding")
     recurrent = layers[cell](
         units, return_sequences=True, dropout=dropout, recurrent_dropout=recurrent_dropout, stateful=stateful, name=cell
     )
-    return keras.Sequential([inputs, embedding, recurrent, keras.layers.Dense(vocab_size, name="logits")], name=name)
+    logits = keras.layers.Dense(vocab_size, name="logits")
+    between = [keras.layers.Dropout(output_dropout, name="output_dropout")] if output_dropout else []
+    return keras.Sequential([inputs, embedding, recurrent, *between, logits], name=name)
 
 
 def check_logits(logits, name="logits"):

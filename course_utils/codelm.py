@@ -35,18 +35,20 @@ from course_utils.pysource import load_python_source
 SETTINGS = {
     "units": 256,
     "embedding_dim": 32,
+    "dropout": 0.1,  # on the GRU's inputs (the character vectors)
+    "output_dropout": 0.3,  # between the GRU and the logits
     "window": 128,
     "batch_size": 32,
     "learning_rate": 4e-3,
-    "decay_after": 3,  # from pass 4 on, the learning rate halves every pass
-    "decay": 0.5,
+    "decay_after": 6,  # from pass 7 on, the learning rate is multiplied by 0.6 every pass
+    "decay": 0.6,
     "global_clipnorm": 1.0,
 }
-EPOCHS = 8  # passes of the documented run (and of each benchmark run)
+EPOCHS = 12  # passes of the documented run (and of each benchmark run)
 BASELINE_ORDER = 7  # the n-gram order best on validation among 6, 7, 8 (notebook 08 asserts it)
 CHECKPOINT = Path(__file__).resolve().parents[1] / "data" / "pysource_gru.weights.h5"
 # sha256 of the file the documented training run wrote
-CHECKPOINT_SHA256 = "77a79cd9b1a3c03eb51e42c35480c19ee560c78e299ef1eb755c941987990259"
+CHECKPOINT_SHA256 = "cccc7cd63da730e67bb10aa2ffa84fdadc4bd520826e01ae141d7210f2b90029"
 
 
 def corpus():
@@ -56,11 +58,22 @@ def corpus():
 
 
 def build_model(codec, name="python_gru"):
-    """``Embedding → GRU → Dense`` of :data:`SETTINGS`, compiled (Adam, global-norm clipping, logits loss)."""
+    """``Embedding → GRU → Dropout → Dense`` of :data:`SETTINGS`, compiled (Adam, global-norm clipping, logits loss).
+
+    Without the dropouts the GRU fits the training modules ever better and the held-out ones worse
+    from the fifth pass on (train 1.64, validation 2.10 bits/char after six passes at the full
+    learning rate); with them it keeps improving on validation to the last pass.
+    """
     from course_utils._keras import keras
 
     model = build_char_model(
-        codec.size, units=SETTINGS["units"], embedding_dim=SETTINGS["embedding_dim"], cell="gru", name=name
+        codec.size,
+        units=SETTINGS["units"],
+        embedding_dim=SETTINGS["embedding_dim"],
+        cell="gru",
+        name=name,
+        dropout=SETTINGS["dropout"],
+        output_dropout=SETTINGS["output_dropout"],
     )
     optimizer = keras.optimizers.Adam(SETTINGS["learning_rate"], global_clipnorm=SETTINGS["global_clipnorm"])
     model.compile(optimizer=optimizer, loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))

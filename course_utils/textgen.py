@@ -118,6 +118,9 @@ def apply_temperature(logits, temperature):
 class StepSampler:
     """A trained ``Embedding → GRU/LSTM → Dense`` model, run one character at a time in NumPy.
 
+    A ``Dropout`` before the ``Dense`` (``build_char_model(output_dropout=...)``) is allowed: it
+    only acts in training, so generating skips it (so does the GRU's own input ``dropout``).
+
     Generating text is a loop: feed a character, read the distribution of the next one,
     draw from it, feed that back. Calling Keras once per character costs milliseconds a
     call; the same weights in NumPy cost microseconds, and give the same probabilities
@@ -130,11 +133,15 @@ class StepSampler:
 
         if not isinstance(codec, CharCodec):
             raise ValueError(f"codec must be a CharCodec, got {type(codec).__name__}.")
-        found = {type(layer).__name__: layer for layer in model.layers}
+        kinds = [type(layer).__name__ for layer in model.layers]
+        found = {kind: layer for kind, layer in zip(kinds, model.layers) if kind != "Dropout"}
         cell = found.get("GRU") or found.get("LSTM")
-        if set(found) - {"Embedding", "GRU", "LSTM", "Dense"} or not cell or len(model.layers) != 3:
+        if kinds[:2] not in (["Embedding", "GRU"], ["Embedding", "LSTM"]) or kinds[2:] not in (
+            ["Dense"],
+            ["Dropout", "Dense"],
+        ):
             raise ValueError(
-                f"StepSampler needs Embedding → GRU or LSTM → Dense (build_char_model), got {list(found)}."
+                f"StepSampler needs Embedding → GRU or LSTM → (Dropout →) Dense (build_char_model), got {kinds}."
             )
         if cell.activation is not keras.activations.tanh or cell.recurrent_activation is not keras.activations.sigmoid:
             raise ValueError("StepSampler supports the default activations only (tanh, sigmoid).")

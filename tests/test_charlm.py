@@ -65,6 +65,21 @@ def test_model_parameters_follow_the_formula():
         charlm.build_char_model(10, cell="rnn")
 
 
+def test_output_dropout_sits_before_the_logits_and_acts_in_training_only():
+    from course_utils._keras import keras
+
+    keras.utils.set_random_seed(0)
+    model = charlm.build_char_model(10, units=8, embedding_dim=4, output_dropout=0.5, name="dropped")
+    assert [layer.name for layer in model.layers] == ["embedding", "gru", "output_dropout", "logits"]
+    assert model.count_params() == 10 * 4 + 3 * 8 * (4 + 8 + 2) + 8 * 10 + 10  # no weights of its own
+    ids = np.arange(10)[None]
+    inference = keras.ops.convert_to_numpy(model(ids))
+    assert np.array_equal(inference, keras.ops.convert_to_numpy(model(ids)))
+    assert not np.allclose(keras.ops.convert_to_numpy(model(ids, training=True)), inference)
+    with pytest.raises(ValueError, match="output_dropout must be a fraction in"):
+        charlm.build_char_model(10, output_dropout=1.0)
+
+
 def test_score_text_covers_every_character_once():
     from course_utils._keras import keras
 

@@ -47,18 +47,20 @@ def test_temperature():
         textgen.apply_temperature(logits, -0.5)
 
 
-def _model(cell, codec, seed=0):
+def _model(cell, codec, seed=0, **dropouts):
     keras.utils.set_random_seed(seed)
-    model = build_char_model(codec.size, units=6, embedding_dim=4, cell=cell, name=f"tiny_{cell}")
+    model = build_char_model(codec.size, units=6, embedding_dim=4, cell=cell, name=f"tiny_{cell}", **dropouts)
     rng = np.random.default_rng(seed)
     model.set_weights([rng.normal(scale=0.5, size=w.shape) for w in model.get_weights()])  # biases too
     return model
 
 
-@pytest.mark.parametrize("cell", ["gru", "lstm"])
-def test_step_sampler_matches_keras(cell):
+@pytest.mark.parametrize(
+    "cell, dropouts", [("gru", {}), ("lstm", {}), ("gru", {"dropout": 0.2, "output_dropout": 0.5})]
+)
+def test_step_sampler_matches_keras(cell, dropouts):
     codec = CharCodec("abcde")
-    model = _model(cell, codec)
+    model = _model(cell, codec, **dropouts)  # dropouts act in training only: the sampler skips them
     ids = codec.encode("abcdeedcbaab")
     want = log_softmax(model.predict(ids[None], verbose=0))[0]
     sampler = textgen.StepSampler(model, codec)
@@ -99,6 +101,9 @@ def test_sampler_errors():
     other = keras.Sequential([keras.Input((None, 3)), keras.layers.SimpleRNN(2), keras.layers.Dense(5)], name="other")
     with pytest.raises(ValueError, match="needs Embedding"):
         textgen.StepSampler(other, codec)
+    two_dense = keras.Sequential([*_model("gru", codec).layers, keras.layers.Dense(5)])
+    with pytest.raises(ValueError, match=r"got \['Embedding', 'GRU', 'Dense', 'Dense'\]"):
+        textgen.StepSampler(two_dense, codec)
     sampler = textgen.StepSampler(_model("gru", codec), codec)
     with pytest.raises(ValueError, match="prime must be a non-empty str"):
         sampler.generate("", 5)
