@@ -40,7 +40,7 @@ def format_row(metric, values, baseline, seconds):
 def sentiment(seed):
     """Notebook 07: LSTM and BiLSTM on the movie-review sentences vs the majority class."""
     from course_utils.datasets import load_movie_reviews
-    from course_utils.sentiment import prepare_reviews, train_sentiment
+    from course_utils.sentiment import lexicon_baseline, prepare_reviews, train_sentiment
 
     reviews = load_movie_reviews(seed=0)
     scores = load_movie_reviews(seed=0, target="score")["train"][1]
@@ -48,9 +48,22 @@ def sentiment(seed):
     ids, labels = prepared["ids"], prepared["labels"]
     majority = int(np.bincount(labels["train"]).argmax())
     rows = []
+    for split in ("validation", "test"):  # no training, so the same on every seed
+        accuracy = float(np.mean(lexicon_baseline(ids[split], prepared["valence"]) == labels[split]))
+        rows.append(
+            (f"sentiment lexicon alone {split} accuracy", accuracy, float(np.mean(labels[split] == majority)), 0)
+        )
     for bidirectional, name in ((False, "LSTM"), (True, "BiLSTM")):
         start = time.perf_counter()
-        result = train_sentiment(bidirectional, ids, labels, scores, seed=seed, embeddings=prepared["embeddings"])
+        result = train_sentiment(
+            bidirectional,
+            ids,
+            labels,
+            scores,
+            seed=seed,
+            embeddings=prepared["embeddings"],
+            valence=prepared["valence"],
+        )
         seconds = time.perf_counter() - start
         for split in ("validation", "test"):
             baseline = float(np.mean(labels[split] == majority))

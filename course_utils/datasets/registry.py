@@ -94,15 +94,24 @@ REGISTRY = {
                     sha256="c8293b0d942e90e223ea2c0955d969040d1a1be514a978b9af0698940bd13350",
                     size=1383098,
                 ),
+                Member(
+                    path=("vaderSentiment-3.3.2/vaderSentiment/vader_lexicon.txt",),
+                    filename="vader_lexicon.txt",
+                    sha256="1ec9c6e9ee19aade328f8beb393a6afa71a5bb3acf7d3cc22d4ef568df374bf5",
+                    size=434304,
+                ),
             ),
-            licence="MIT (vaderSentiment); sentences from Pang & Lee's movie-review data",
+            licence="MIT (vaderSentiment, its lexicon included); sentences from Pang & Lee's movie-review data",
             citation=(
                 "Hutto, C.J. & Gilbert, E.E. (2014). VADER: A Parsimonious Rule-based Model for "
                 "Sentiment Analysis of Social Media Text. ICWSM-14. Sentences from Pang, B. & Lee, L. "
                 "(2005). Seeing stars: exploiting class relationships for sentiment categorization "
                 "with respect to rating scales. ACL 2005."
             ),
-            description="10,605 movie-review sentences with a mean human sentiment score in [-4, 4]",
+            description=(
+                "10,605 movie-review sentences with a mean human sentiment score in [-4, 4], and VADER's "
+                "lexicon: 7,506 words and emoticons with their mean human valence"
+            ),
             homepage="https://github.com/cjhutto/vaderSentiment",
         ),
         Dataset(

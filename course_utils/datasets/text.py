@@ -1,4 +1,4 @@
-"""Loaders of the real text data: movie-review sentiment, Hamlet, census first names, Twitter NER.
+"""Loaders of the real text data: movie-review sentiment (and VADER's lexicon), Hamlet, census first names, Twitter NER.
 
 Each returns a ``Splits`` whose inputs are *text* (tokenize them with the Keras layers
 of ``course_utils.datasets.encode``, fitted on the training split), read from the
@@ -32,7 +32,7 @@ def load_movie_reviews(seed=0, validation_fraction=0.1, test_fraction=0.1, targe
     if target not in ("label", "score"):
         raise ValueError(f"target must be 'label' or 'score', got {target!r}.")
     check_split_args(seed, validation_fraction, test_fraction)
-    text = read_bytes("movie_reviews").decode("utf-8")
+    text = read_bytes("movie_reviews", "movieReviewSnippets_GroundTruth.txt").decode("utf-8")
     sentences, scores, seen = [], [], set()
     neutral = repeats = 0
     for line in text.splitlines():
@@ -67,6 +67,22 @@ def hamlet_text():
     text = read_bytes("hamlet").decode("utf-8").replace("\r\n", "\n").replace("\t", " ")
     lines = [line.rstrip() for line in text.strip("\n").split("\n") if line.strip() != _HAMLET_NAV_LINE]
     return "\n".join(lines) + "\n"
+
+
+def load_sentiment_lexicon():
+    """VADER's sentiment lexicon: ``{token: mean valence}``, 7,506 lowercase words and emoticons.
+
+    Source: the lexicon of Hutto & Gilbert (2014), shipped in the same pinned package as the
+    movie reviews. Each token was rated by 10 people from -4 (most negative) to +4 (most
+    positive); the value is their mean. Tokens that are not sentiment-bearing are absent.
+    14 tokens are listed twice; the first listing is kept. The raters saw single tokens,
+    never the movie-review sentences. (``lexicon["good"]`` is 1.9, ``lexicon["bad"]`` -2.5.)
+    """
+    lexicon = {}
+    for line in read_bytes("movie_reviews", "vader_lexicon.txt").decode("utf-8").splitlines():
+        token, valence = line.split("\t")[:2]
+        lexicon.setdefault(token, float(valence))
+    return lexicon
 
 
 def load_hamlet(validation_fraction=0.1, test_fraction=0.1):

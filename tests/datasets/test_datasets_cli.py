@@ -25,7 +25,7 @@ def test_list_on_an_empty_cache_shows_missing_and_the_fix(empty_cache, capsys):
 def test_list_on_the_real_cache_shows_sizes(capsys):
     assert cli.main(["list"]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^movie_reviews +ok +1\.38 MB +vaderSentiment==3\.3\.2 +MIT", out, flags=re.M)
+    assert re.search(r"^movie_reviews +ok +1\.82 MB +vaderSentiment==3\.3\.2 +MIT", out, flags=re.M)
     assert "make data" not in out
 
 

@@ -12,7 +12,7 @@ CACHED_LOADERS = [text.load_movie_reviews, text.load_hamlet, text.load_names, te
 ALL_LOADERS = CACHED_LOADERS + [series.load_sunspots, series.load_co2]
 
 
-@pytest.mark.parametrize("loader", CACHED_LOADERS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("loader", [*CACHED_LOADERS, text.load_sentiment_lexicon], ids=lambda f: f.__name__)
 def test_missing_data_error_names_make_data(empty_cache, loader):
     with pytest.raises(DatasetMissingError, match=r"not in the data cache .*Run `make data`"):
         loader()
@@ -47,6 +47,15 @@ def test_movie_reviews_sizes_balance_and_determinism():
     x, y = data["train"]
     assert x.dtype == object and isinstance(x[0], str) and y.dtype == np.int32
     assert y[:50].min() == 0 and y[:50].max() == 1  # shuffled, not sorted by class
+
+
+@requires_real_data
+def test_the_sentiment_lexicon_is_vaders_first_listing_of_each_token():
+    lexicon = text.load_sentiment_lexicon()
+    assert len(lexicon) == 7506 and all(-4 <= v <= 4 for v in lexicon.values())
+    assert (lexicon["good"], lexicon["bad"], lexicon["masterpiece"]) == (1.9, -2.5, 3.1)
+    assert lexicon["lol"] == 2.9  # listed twice (2.9, then 1.8): the first listing is kept
+    assert ":)" in lexicon and "not" not in lexicon  # emoticons are rated; negations are not
 
 
 @requires_real_data

@@ -42,7 +42,7 @@ def test_hashes_and_cache_files_are_unique():
     archives = [d.sha256 for d in REGISTRY.values() if not d.vendored]
     members = [m.sha256 for d in REGISTRY.values() for m in d.members]
     assert len(set(archives)) == len(archives) == 5
-    assert len(set(members)) == len(members) == 9
+    assert len(set(members)) == len(members) == 10
 
 
 def test_only_the_twitter_data_is_marked_not_for_redistribution():
