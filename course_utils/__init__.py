@@ -37,7 +37,8 @@ Where to find each idea (every module; ``course_utils.`` left out):
 * ``pysource``, ``codelm`` - notebook 08's Python-source corpus (fixed stdlib files, hash-checked), its
   character GRU recipe, trained checkpoint and closing-bracket probe
 * ``crf``, ``tagging``, ``ner``, ``ner_recipes`` - a linear-chain CRF layer, BIO entities and their F1, the BiLSTM(-CRF) tagger, its training recipes
-* ``sentiment``   - notebook 07's sentence classifier: masked max over time, dropout, raters' mean as target
+* ``sentiment``, ``sentiment_layers`` - notebook 07's sentence classifier (GloVe and lexicon inputs, the
+  lexicon-alone baseline, raters' mean as target) and its two layers (max over time, word features)
 * ``bench_models`` - ``make bench-models``: the real-data showcases over seeds, mean ± std against baselines
 * ``datasets``    - real datasets (fetched once, verified) and seeded synthetic tasks
 * ``grading``     - homework release, student edition and the sandboxed grader (instructors only)
