@@ -176,13 +176,6 @@ def sentiment_model(
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}. Use e.g. 0.3.")
     start = embedding_start(embeddings, vocabulary_size, embedding_dim, "Use prepare_reviews(reviews)['embeddings'].")
-    if valence is not None:
-        valence = float_array(valence, "valence", "Use prepare_reviews(reviews)['valence'].")
-        if valence.shape != (vocabulary_size, 1):
-            raise ValueError(
-                f"valence must have shape (vocabulary_size, 1) = {(vocabulary_size, 1)}, got {valence.shape}. "
-                "Use prepare_reviews(reviews)['valence']."
-            )
     L = keras.layers
     if valence is None:
         words = [

@@ -10,6 +10,8 @@
 
 import numpy as np
 
+from course_utils._validation import float_array
+
 
 def max_over_time():
     """A layer: each feature's maximum over the time steps the mask keeps (Keras' own
@@ -58,6 +60,12 @@ def word_features(vocabulary_size, embedding_dim, start, dropout, valence):
     """
     from course_utils._keras import keras
 
+    valence = float_array(valence, "valence", "Use prepare_reviews(reviews)['valence'].")
+    if valence.shape != (vocabulary_size, 1):
+        raise ValueError(
+            f"valence must have shape (vocabulary_size, 1) = {(vocabulary_size, 1)}, got {valence.shape}. "
+            "Use prepare_reviews(reviews)['valence']."
+        )
     L, ops = keras.layers, keras.ops
 
     class WordFeatures(keras.layers.Layer):
@@ -70,7 +78,7 @@ def word_features(vocabulary_size, embedding_dim, start, dropout, valence):
             self.valence = L.Embedding(
                 vocabulary_size,
                 1,
-                embeddings_initializer=keras.initializers.Constant(np.asarray(valence, dtype=np.float32)),
+                embeddings_initializer=keras.initializers.Constant(valence.astype(np.float32)),
                 trainable=False,
                 name="valence",
             )

@@ -16,6 +16,7 @@ from course_utils.sentiment import (
     sentiment_model,
     train_sentiment,
 )
+from course_utils.sentiment_layers import word_features
 
 
 def test_rater_targets_rescale_and_agree_with_the_sign():
@@ -161,6 +162,7 @@ BAD_CALLS = [  # (what is wrong, call, the argument the message must name, what 
         "lexicon",
     ),
     ("valence of 2 columns", lambda: sentiment_model(True, 10, 5, valence=np.zeros((10, 2))), "valence", "'valence'"),
+    ("word_features valence rows", lambda: word_features(10, 50, "zeros", 0.1, np.zeros((9, 1))), "valence", "(10, 1)"),
     ("baseline ids 1-D", lambda: lexicon_baseline(np.array([2, 3]), np.zeros((5, 1))), "ids", "(sentences, max_len)"),
     ("baseline id too big", lambda: lexicon_baseline(np.array([[2, 9]]), np.zeros((5, 1))), "ids", "[0, 5)"),
     ("baseline text ids", lambda: lexicon_baseline(np.array([["a"]]), np.zeros((5, 1))), "ids", "integers"),
